@@ -1,0 +1,1 @@
+"""The ``bankcode`` command line: argument parsing and printing over core."""
