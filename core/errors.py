@@ -51,3 +51,7 @@ class DatasetError(BankcodeError):
 
 class FeedbackError(BankcodeError):
     """A corrections file or correction that cannot be applied."""
+
+
+class BatchFileError(BankcodeError):
+    """A batch lookup file that cannot be read or written, or lacks the chosen column."""
