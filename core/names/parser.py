@@ -1,0 +1,126 @@
+"""Split an official branch name into bank, legal suffix, places, branch and unit.
+
+An official name starts with the bank ("中国工商银行", "江苏南通农村商业银行",
+"庆城县农村信用合作联社") and an optional legal suffix ("股份有限公司"). The places
+of the branch follow from the largest down ("北京", "南宁市邕宁"), then the branch's
+own name and its unit type ("支行", "分理处", "信用社"). A remark in brackets
+("（不对外营业）") may end the name. The spans follow ``core.names.parts``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.names.gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, default_gazetteer
+from core.names.parts import UNIT_TYPES, NameParts
+from core.results import Entity
+from core.text.banks import BANKS, ENTITY_TYPE_WORDS
+
+# One-bank names that start an official name, longest first so that
+# "中国农业发展银行" is not read as "中国农业银行" + "发展...".
+_SINGLE_BANK_NAMES = tuple(
+    sorted(
+        {name for bank in BANKS if bank.name for name in (bank.name, *bank.former_names)},
+        key=len,
+        reverse=True,
+    )
+)
+_ENTITY_END = re.compile("|".join(ENTITY_TYPE_WORDS))
+_LEGAL_SUFFIX = re.compile(r"(?:[（(]中国[)）])?(?:股份有限责任公司|股份有限公司|有限责任公司|有限公司)")
+_REMARK = re.compile(r"[（(][^（()）]*[)）]$")
+_UNITS_LONGEST_FIRST = tuple(sorted(UNIT_TYPES, key=len, reverse=True))
+
+
+def find_bank_end(name: str) -> int:
+    """Return the index just past the bank part of an official name (0 when none)."""
+    for bank_name in _SINGLE_BANK_NAMES:
+        if name.startswith(bank_name):
+            return len(bank_name)
+    match = _ENTITY_END.search(name)
+    return match.end() if match else 0
+
+
+def parse_official_name(name: str, gazetteer: Gazetteer | None = None) -> NameParts:
+    """Parse an official branch name; every span in the result indexes ``name``.
+
+    ``gazetteer`` defaults to the one built from the shipped city table and demo
+    names. A name with no bank word gets an empty bank and is parsed from its start.
+    """
+    places = gazetteer or default_gazetteer()
+    spans: list[Entity] = []
+
+    bank_end = find_bank_end(name)
+    bank = name[:bank_end]
+    position = bank_end
+    legal_suffix = ""
+    legal = _LEGAL_SUFFIX.match(name, position)
+    if legal:
+        legal_suffix = legal.group(0)
+        position = legal.end()
+    if bank_end:
+        spans.append(Entity("BANK", 0, position, name[:position]))
+
+    end = len(name)
+    remark = _REMARK.search(name, position)
+    if remark:
+        end = remark.start()
+
+    locations, position = _leading_places(name, position, end, places, spans)
+
+    unit = ""
+    for candidate in _UNITS_LONGEST_FIRST:
+        if name.endswith(candidate, position, end):
+            unit = candidate
+            break
+    branch = name[position : end - len(unit)]
+    if position < end:
+        spans.append(Entity("BRANCH", position, end, name[position:end]))
+
+    return NameParts(
+        name=name,
+        bank=bank,
+        legal_suffix=legal_suffix,
+        locations=tuple(locations),
+        branch=branch,
+        unit=unit,
+        spans=tuple(spans),
+    )
+
+
+def _leading_places(
+    name: str, position: int, end: int, places: Gazetteer, spans: list[Entity]
+) -> tuple[list[str], int]:
+    """Consume the places at ``position``: at most one per level, largest level first."""
+    locations: list[str] = []
+    last_level = -1
+    while position < end:
+        form = places.match_at(name[:end], position)
+        if form is None or not places.is_location_at(name[:end], position, form):
+            break
+        level = _level_rank(places, form, last_level)
+        if level is None:
+            break
+        remaining = name[position + len(form) : end]
+        # "通山县支行" keeps 通山县 as a place, but a name that ends with a place
+        # ("新韩银行中国") keeps it as the branch's own name.
+        if not remaining:
+            break
+        locations.append(form)
+        spans.append(Entity("LOC", position, position + len(form), form))
+        position += len(form)
+        last_level = level
+        if level == 2:
+            break
+    return locations, position
+
+
+def _level_rank(places: Gazetteer, form: str, last_level: int) -> int | None:
+    """Return the level rank of ``form`` below ``last_level``, or None if none fits."""
+    ranks = sorted({_RANKS[place.level] for place in places.places(form)})
+    for rank in ranks:
+        if rank > last_level:
+            return rank
+    return None
+
+
+_RANKS = {PROVINCE: 0, CITY: 1, COUNTY: 2}
