@@ -1,0 +1,140 @@
+"""Which column of a directory file holds the code, the name and the clearing code.
+
+A header row is matched against known column names in Chinese and English. A file
+without a header (the payment system's UNL export has none) is read by content:
+a column of 12-digit values is a code column, the column with the most Chinese
+characters is the name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+CODE_RE = re.compile(r"\d{12}")
+
+# Header names per field, best first: when a file has two name-like columns
+# (银行名称 = the bank and 网点名称 = the branch), the earlier alias wins.
+CODE_ALIASES = (
+    "联行号", "行号", "支付行号", "银行行号", "网点行号", "开户行行号", "开户行联行号",
+    "大额行号", "支付系统行号", "联行行号", "银行联行号", "行号代码", "cnaps", "cnaps_code",
+    "cnapscode", "cnaps_no", "bank_code", "bankcode", "bank_no", "bankno", "branch_code",
+    "code", "bank_id",
+)
+NAME_ALIASES = (
+    "行名", "网点名称", "开户行名称", "行名称", "联行名称", "银行网点名称", "网点全称", "机构名称",
+    "参与者名称", "开户行", "开户银行", "银行全称", "全称", "银行名称", "名称", "name", "bank_name",
+    "bankname", "branch_name", "branchname", "full_name",
+)
+CLEARING_ALIASES = (
+    "清算行号", "参与机构行号", "清算行行号", "所属清算行号", "清算行", "直接参与者行号",
+    "clearing_code", "clearingcode", "clearing_bank_code", "clearing_no", "clearing",
+)
+
+_STRIP = re.compile(r"[\s_\-.·:：()（）\[\]【】]+")
+
+
+def normalize_header(text: str) -> str:
+    """Fold a header cell for matching: NFKC, lower case, no spaces or punctuation."""
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text).strip().lower())
+
+
+def _alias_ranks(aliases: Sequence[str]) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for rank, alias in enumerate(aliases):
+        ranks.setdefault(normalize_header(alias), rank)
+    return ranks
+
+
+_CODE_RANKS = _alias_ranks(CODE_ALIASES)
+_NAME_RANKS = _alias_ranks(NAME_ALIASES)
+_CLEARING_RANKS = _alias_ranks(CLEARING_ALIASES)
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Zero-based column indexes of the fields; ``None`` where the file has no such column."""
+
+    code: int | None
+    name: int | None
+    clearing: int | None = None
+
+
+def _best_column(header: Sequence[str], ranks: dict[str, int], taken: set[int]) -> int | None:
+    best: tuple[int, int] | None = None
+    for index, cell in enumerate(header):
+        rank = ranks.get(normalize_header(cell))
+        if rank is not None and index not in taken and (best is None or rank < best[0]):
+            best = (rank, index)
+    return best[1] if best else None
+
+
+def map_header(header: Sequence[str]) -> ColumnMapping:
+    """Map a header row by name; fields without a known column name are ``None``."""
+    taken: set[int] = set()
+    clearing = _best_column(header, _CLEARING_RANKS, taken)
+    if clearing is not None:
+        taken.add(clearing)
+    code = _best_column(header, _CODE_RANKS, taken)
+    if code is not None:
+        taken.add(code)
+    name = _best_column(header, _NAME_RANKS, taken)
+    return ColumnMapping(code=code, name=name, clearing=clearing)
+
+
+def looks_like_header(row: Sequence[str]) -> bool:
+    """Whether a first row is a header: it names a known column, or holds no 12-digit value."""
+    mapping = map_header(row)
+    if mapping.code is not None or mapping.name is not None or mapping.clearing is not None:
+        return True
+    return not any(CODE_RE.fullmatch(cell.strip()) for cell in row)
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for char in text if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff")
+
+
+def infer_columns(rows: Sequence[Sequence[str]], known: ColumnMapping | None = None) -> ColumnMapping:
+    """Fill the fields ``known`` lacks from the content of sample data rows.
+
+    Columns where at least half the non-empty cells are 12 digits are code
+    columns: the one with the most distinct values is the branch code and the
+    next is the clearing code, because many branches share one clearing bank.
+    The name is the column with the most Chinese characters per row.
+    """
+    known = known or ColumnMapping(code=None, name=None)
+    width = max((len(row) for row in rows), default=0)
+    taken = {index for index in (known.code, known.name, known.clearing) if index is not None}
+
+    code_columns: list[tuple[int, int]] = []  # (distinct values, column)
+    cjk_per_column: list[tuple[float, int]] = []
+    for column in range(width):
+        if column in taken:
+            continue
+        cells = [row[column].strip() for row in rows if column < len(row) and row[column].strip()]
+        if not cells:
+            continue
+        digit_cells = [cell for cell in cells if CODE_RE.fullmatch(cell)]
+        if len(digit_cells) * 2 >= len(cells):
+            code_columns.append((len(set(digit_cells)), column))
+            continue
+        cjk_per_column.append((sum(_cjk_count(cell) for cell in cells) / len(rows), column))
+
+    # Most distinct first; on a tie the leftmost column is the code.
+    code_columns.sort(key=lambda item: (-item[0], item[1]))
+    code = known.code
+    clearing = known.clearing
+    remaining = [column for _, column in code_columns]
+    if code is None and remaining:
+        code = remaining.pop(0)
+    if clearing is None and remaining:
+        clearing = remaining.pop(0)
+
+    name = known.name
+    if name is None:
+        cjk_per_column.sort(key=lambda item: (-item[0], item[1]))
+        if cjk_per_column and cjk_per_column[0][0] > 0:
+            name = cjk_per_column[0][1]
+    return ColumnMapping(code=code, name=name, clearing=clearing)

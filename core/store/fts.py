@@ -1,0 +1,97 @@
+"""The two full-text indexes over branch names and how to query them.
+
+``branches_fts`` uses FTS5's trigram tokenizer: a MATCH term finds any substring of
+three or more characters, but a shorter term matches nothing. Most words in a
+branch query are two characters (西山, 工行, 江油), so ``branches_chars`` indexes the
+same name written as single characters separated by spaces under the unicode61
+tokenizer; the phrase query ``"西 山"`` then finds the two characters side by side.
+
+Both tables store the NFKC form of the official name (full-width letters, digits
+and brackets become ASCII), so a query must be normalized the same way: use
+``trigram_query`` and ``chars_query``. Each FTS row's rowid is the 联行号 as an
+integer; ``code_of_rowid`` turns it back into the 12-digit text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+
+FTS_TABLES = ("branches_fts", "branches_chars")
+
+
+def fts_name(name: str) -> str:
+    """Return the NFKC form of ``name`` that both indexes store."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def spaced_chars(text: str) -> str:
+    """Return the NFKC characters of ``text`` separated by single spaces, whitespace dropped."""
+    return " ".join(char for char in fts_name(text) if not char.isspace())
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def chars_query(text: str) -> str:
+    """Return an FTS5 phrase for ``branches_chars`` matching ``text`` as consecutive characters.
+
+    ``"西 山"`` for 西山. Punctuation in ``text`` is dropped by the unicode61 tokenizer
+    on both sides, so it neither helps nor hurts a match.
+    """
+    return _quote(spaced_chars(text))
+
+
+def trigram_query(text: str) -> str:
+    """Return an FTS5 string for ``branches_fts``; it matches nothing when ``text`` is under 3 characters."""
+    return _quote(fts_name(text))
+
+
+def code_of_rowid(rowid: int) -> str:
+    return f"{rowid:012d}"
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Register the SQL functions the importer uses to fill the indexes in one statement."""
+    conn.create_function("bankcode_fts_name", 1, fts_name, deterministic=True)
+    conn.create_function("bankcode_spaced_chars", 1, spaced_chars, deterministic=True)
+
+
+def rebuild_all(conn: sqlite3.Connection) -> None:
+    """Refill both indexes from ``branches``; the caller holds the transaction."""
+    register_functions(conn)
+    for table in FTS_TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute(
+        "INSERT INTO branches_fts (rowid, cnaps_code, name) "
+        "SELECT CAST(cnaps_code AS INTEGER), cnaps_code, bankcode_fts_name(name) FROM branches"
+    )
+    conn.execute(
+        "INSERT INTO branches_chars (rowid, cnaps_code, name) "
+        "SELECT CAST(cnaps_code AS INTEGER), cnaps_code, bankcode_spaced_chars(name) FROM branches"
+    )
+
+
+def update_codes(conn: sqlite3.Connection, codes_table: str) -> None:
+    """Re-index the codes listed in the temp table ``codes_table`` (column ``cnaps_code``).
+
+    A listed code that is no longer in ``branches`` is only removed from the
+    indexes; the caller holds the transaction.
+    """
+    register_functions(conn)
+    for table in FTS_TABLES:
+        conn.execute(
+            f"DELETE FROM {table} WHERE rowid IN "
+            f"(SELECT CAST(cnaps_code AS INTEGER) FROM {codes_table})"
+        )
+    conn.execute(
+        "INSERT INTO branches_fts (rowid, cnaps_code, name) "
+        "SELECT CAST(b.cnaps_code AS INTEGER), b.cnaps_code, bankcode_fts_name(b.name) "
+        f"FROM branches b JOIN {codes_table} c ON c.cnaps_code = b.cnaps_code"
+    )
+    conn.execute(
+        "INSERT INTO branches_chars (rowid, cnaps_code, name) "
+        "SELECT CAST(b.cnaps_code AS INTEGER), b.cnaps_code, bankcode_spaced_chars(b.name) "
+        f"FROM branches b JOIN {codes_table} c ON c.cnaps_code = b.cnaps_code"
+    )
