@@ -1,0 +1,41 @@
+"""Entry point of the desktop app (``bankcode-gui`` and ``bankcode gui``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the window on ``--db PATH`` (default: the user data folder) and run the event loop."""
+    parser = argparse.ArgumentParser(prog="bankcode-gui")
+    parser.add_argument("--db", type=Path, default=None, help="directory database file")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    args = parser.parse_args(argv)
+    return run(args.db, args.verbose)
+
+
+def run(db_path: Path | None, verbosity: int = 0) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from core.i18n import tr
+    from core.logsetup import configure_logging
+    from desktop.main_window import MainWindow
+
+    # No console on Windows for a gui-script, so the log file is the only record.
+    configure_logging(verbosity, console=sys.stderr is not None)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("bankcode")
+    app.setApplicationDisplayName(tr("gui.app.title"))
+    window = MainWindow(db_path)
+    window.show()
+    logger.info("desktop app started on %s", db_path or "the default database")
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""数据 → 导入行号文件: preview a directory file, import it as a job, show the difference."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import describe_error, tr
+from desktop.jobs import JobHost
+from desktop.operations.directory import ImportOutcome, import_directory_file
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 20
+FILE_FILTER_KEY = "gui.import.file_filter"
+
+
+class ImportDialog(QDialog):
+    """Two pages: the file with its preview and the mode, then the import's difference."""
+
+    def __init__(self, parent: QWidget, host: JobHost, db_path: Path | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle(tr("gui.import.title"))
+        self.resize(860, 560)
+        self._host = host
+        self._db_path = db_path
+        self.outcome: ImportOutcome | None = None
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._build_preview_page())
+        self.pages.addWidget(self._build_result_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+
+    # --- page 1: file and preview -------------------------------------------
+
+    def _build_preview_page(self) -> QWidget:
+        page = QWidget()
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("importPath")
+        self.path_edit.setPlaceholderText(tr("gui.import.path_placeholder"))
+        self.path_edit.editingFinished.connect(lambda: self.load_preview(Path(self.path_edit.text())))
+        browse = QPushButton(tr("gui.import.browse"))
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+
+        self.info_label = QLabel(tr("gui.import.no_file"))
+        self.info_label.setObjectName("importInfo")
+        self.info_label.setWordWrap(True)
+        self.preview_table = QTableWidget()
+        self.preview_table.setObjectName("importPreview")
+        self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        self.replace_button = QRadioButton(tr("gui.import.mode_replace"))
+        self.replace_button.setToolTip(tr("gui.import.mode_replace_tip"))
+        self.merge_button = QRadioButton(tr("gui.import.mode_merge"))
+        self.merge_button.setToolTip(tr("gui.import.mode_merge_tip"))
+        self.merge_button.setChecked(True)
+        modes = QButtonGroup(page)
+        modes.addButton(self.replace_button)
+        modes.addButton(self.merge_button)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(QLabel(tr("gui.import.mode")))
+        mode_row.addWidget(self.merge_button)
+        mode_row.addWidget(self.replace_button)
+        mode_row.addStretch(1)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = self.buttons.addButton(
+            tr("gui.import.start"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.start_button.setObjectName("importStart")
+        self.start_button.setEnabled(False)
+        self.start_button.clicked.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(path_row)
+        layout.addWidget(self.info_label)
+        layout.addWidget(self.preview_table, 1)
+        layout.addLayout(mode_row)
+        layout.addWidget(self.buttons)
+        return page
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("gui.import.choose"), "", tr(FILE_FILTER_KEY))
+        if path:
+            self.path_edit.setText(path)
+            self.load_preview(Path(path))
+
+    def load_preview(self, path: Path) -> None:
+        """Show the file's format, encoding, detected columns and first rows."""
+        from core.importers import preview_file
+
+        self.start_button.setEnabled(False)
+        if not str(path).strip() or not path.is_file():
+            self.info_label.setText(tr("gui.import.no_file"))
+            return
+        try:
+            preview = preview_file(path, rows=PREVIEW_ROWS)
+        except Exception as error:  # noqa: BLE001 - shown in the dialog; the clerk picks another file
+            logger.warning("preview of %s failed: %s", path, error)
+            self.info_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+            self.preview_table.clear()
+            self.preview_table.setRowCount(0)
+            return
+        self.path_edit.setText(str(path))
+        self.info_label.setText(preview_summary(preview))
+        self._fill_preview(preview)
+        self.start_button.setEnabled(True)
+
+    def _fill_preview(self, preview: Any) -> None:
+        rows = [list(row) for row in preview.rows]
+        width = max([len(row) for row in rows] + [len(preview.header or [])])
+        self.preview_table.clear()
+        self.preview_table.setColumnCount(width)
+        self.preview_table.setRowCount(len(rows))
+        labels = column_labels(preview, width)
+        self.preview_table.setHorizontalHeaderLabels(labels)
+        for row_index, row in enumerate(rows):
+            for column, value in enumerate(row):
+                self.preview_table.setItem(
+                    row_index, column, QTableWidgetItem("" if value is None else str(value))
+                )
+        self.preview_table.resizeColumnsToContents()
+
+    # --- the job -------------------------------------------------------------
+
+    def mode(self) -> str:
+        return "replace" if self.replace_button.isChecked() else "merge"
+
+    def start_import(self) -> None:
+        self.start_button.setEnabled(False)
+        self.info_label.setText(tr("gui.import.running"))
+        job = import_directory_file(
+            self, self._host, self._db_path, Path(self.path_edit.text()), self.mode(), self._show_outcome
+        )
+        job.failure(self._show_failure)
+
+    def _show_failure(self, error: BaseException) -> None:
+        self.info_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+        self.start_button.setEnabled(True)
+
+    # --- page 2: the difference -----------------------------------------------
+
+    def _build_result_page(self) -> QWidget:
+        page = QWidget()
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("importSummary")
+        self.summary_label.setWordWrap(True)
+        self.changes_table = QTableWidget(0, 4)
+        self.changes_table.setObjectName("importChanges")
+        self.changes_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.changes_table.setHorizontalHeaderLabels(
+            [
+                tr("gui.import.col_change"),
+                tr("gui.import.col_code"),
+                tr("gui.import.col_old"),
+                tr("gui.import.col_new"),
+            ]
+        )
+        self.changes_table.horizontalHeader().setStretchLastSection(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.accept)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(QLabel(tr("gui.import.changes_title")))
+        layout.addWidget(self.changes_table, 1)
+        layout.addWidget(close)
+        return page
+
+    def _show_outcome(self, outcome: ImportOutcome) -> None:
+        self.outcome = outcome
+        self.summary_label.setText(outcome_summary(outcome))
+        self.changes_table.setRowCount(len(outcome.changes))
+        for row, change in enumerate(outcome.changes):
+            values = [
+                tr(f"gui.import.change_{change['change']}"),
+                change["cnaps_code"],
+                change.get("old_name") or "",
+                change.get("new_name") or "",
+            ]
+            for column, value in enumerate(values):
+                self.changes_table.setItem(row, column, QTableWidgetItem(value))
+        self.changes_table.resizeColumnsToContents()
+        self.pages.setCurrentIndex(1)
+
+
+def column_labels(preview: Any, width: int) -> list[str]:
+    """Header text per column, with the field it was mapped to, e.g. "行号 → 联行号"."""
+    header = list(preview.header or [])
+    mapping = _mapping_by_index(preview)
+    labels = []
+    for index in range(width):
+        title = (
+            header[index]
+            if index < len(header) and header[index]
+            else tr("gui.import.column_n", number=index + 1)
+        )
+        field = mapping.get(index)
+        labels.append(
+            tr("gui.import.column_mapped", title=title, field=tr(f"gui.field.{field}")) if field else title
+        )
+    return labels
+
+
+def _mapping_by_index(preview: Any) -> dict[int, str]:
+    mapping = getattr(preview, "mapping", None) or getattr(preview, "columns", None) or {}
+    if hasattr(mapping, "__dataclass_fields__"):
+        mapping = {name: getattr(mapping, name) for name in mapping.__dataclass_fields__}
+    return {index: field for field, index in dict(mapping).items() if isinstance(index, int)}
+
+
+def preview_summary(preview: Any) -> str:
+    fields = sorted(set(_mapping_by_index(preview).values()))
+    return tr(
+        "gui.import.preview_summary",
+        format=str(preview.format).upper(),
+        encoding=preview.encoding or "—",
+        header=tr("gui.import.has_header") if preview.header else tr("gui.import.no_header"),
+        fields="、".join(tr(f"gui.field.{field}") for field in fields) or "—",
+    )
+
+
+def outcome_summary(outcome: ImportOutcome) -> str:
+    summary = outcome.summary
+    skipped = summary.skipped  # the first rows only; skipped_count counts all
+    text = tr(
+        "gui.import.summary",
+        added=summary.added,
+        changed=summary.changed,
+        removed=summary.removed,
+        skipped=summary.skipped_count,
+        total=outcome.branch_count,
+    )
+    if skipped:
+        lines = [
+            tr(
+                "gui.import.skipped_line",
+                line=item.line_no,
+                value=item.value,
+                reason=skipped_reason(item.reason),
+            )
+            for item in skipped[:20]
+        ]
+        text += "<br>" + "<br>".join(lines)
+        if summary.skipped_count > len(lines):
+            text += "<br>" + tr("gui.import.skipped_more", count=summary.skipped_count - len(lines))
+    return text
+
+
+def skipped_reason(reason: str) -> str:
+    from core.i18n import has
+
+    key = f"store.skip.{reason}"
+    return tr(key) if has(key) else reason

@@ -1,0 +1,252 @@
+"""训练 → 生成训练数据 and 训练 → 重新训练: option forms that start one job each."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import describe_error, tr
+from core.paths import datasets_dir
+from desktop.jobs import JobHost
+from desktop.operations.training import generate_training_data, retrain_model
+from desktop.settings import AppSettings, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+def latest_dataset(root: Path) -> Path | None:
+    """Return the newest folder under ``root`` that holds a ``manifest.json``."""
+    if not root.is_dir():
+        return None
+    folders = [path.parent for path in root.glob("*/manifest.json")]
+    return max(folders, key=lambda path: path.stat().st_mtime, default=None)
+
+
+def _read_settings(db_path: Path | None) -> AppSettings:
+    from core.store import open_directory
+
+    directory = open_directory(db_path)
+    try:
+        return load_settings(directory.db)
+    finally:
+        directory.close()
+
+
+def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QHBoxLayout:
+    browse = QPushButton(tr("gui.training.browse"))
+
+    def choose() -> None:
+        path = QFileDialog.getExistingDirectory(parent, title, edit.text())
+        if path:
+            edit.setText(path)
+
+    browse.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row
+
+
+class GenerateDialog(QDialog):
+    """Options of ``build_dataset``; the GGUF file and threads come from 设置."""
+
+    def __init__(self, parent: QWidget, host: JobHost, db_path: Path | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("generateDialog")
+        self.setWindowTitle(tr("gui.generate.title"))
+        self._host = host
+        self._db_path = db_path
+        self.manifest: Any = None
+
+        self.per_branch = QSpinBox()
+        self.per_branch.setRange(1, 50)
+        self.per_branch.setValue(8)
+        self.max_branches = QSpinBox()
+        self.max_branches.setRange(0, 1_000_000)
+        self.max_branches.setSpecialValueText(tr("gui.generate.all_branches"))
+        self.use_llm = QCheckBox(tr("gui.generate.use_llm"))
+        self.use_llm.setChecked(True)
+        self.llm_branches = QSpinBox()
+        self.llm_branches.setRange(0, 100_000)
+        self.llm_branches.setValue(200)
+        self.budget_minutes = QDoubleSpinBox()
+        self.budget_minutes.setRange(0.5, 24 * 60)
+        self.budget_minutes.setValue(10)
+        self.budget_minutes.setSuffix(tr("gui.generate.minutes_suffix"))
+        self.out_edit = QLineEdit(str(datasets_dir() / datetime.now().strftime("data-%Y%m%d-%H%M%S")))
+        self.out_edit.setObjectName("generateOutput")
+
+        form = QFormLayout()
+        form.addRow(tr("gui.generate.per_branch"), self.per_branch)
+        form.addRow(tr("gui.generate.max_branches"), self.max_branches)
+        form.addRow("", self.use_llm)
+        form.addRow(tr("gui.generate.llm_branches"), self.llm_branches)
+        form.addRow(tr("gui.generate.budget"), self.budget_minutes)
+        form.addRow(tr("gui.generate.output"), _folder_row(self.out_edit, self, tr("gui.generate.output")))
+
+        self.status_label = QLabel(tr("gui.generate.hint"))
+        self.status_label.setObjectName("generateStatus")
+        self.status_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.start_button = self.buttons.addButton(
+            tr("gui.generate.start"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.start_button.setObjectName("generateStart")
+        self.start_button.clicked.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.buttons)
+
+    def options(self, settings: AppSettings) -> Any:
+        from core.augment.options import AugmentOptions, default_threads
+
+        return AugmentOptions(
+            per_branch=self.per_branch.value(),
+            max_branches=self.max_branches.value() or None,
+            use_llm=self.use_llm.isChecked(),
+            llm_model_path=Path(settings.gguf_path) if settings.gguf_path else None,
+            llm_branches=self.llm_branches.value(),
+            llm_time_budget_s=self.budget_minutes.value() * 60,
+            n_threads=settings.cpu_threads or default_threads(),
+        )
+
+    def start(self) -> None:
+        try:
+            options = self.options(_read_settings(self._db_path))
+        except (ValueError, Exception) as error:  # noqa: BLE001 - invalid options are shown in the form
+            self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+            return
+        self.start_button.setEnabled(False)
+        self.status_label.setText(tr("gui.generate.running"))
+        job = generate_training_data(
+            self, self._host, self._db_path, Path(self.out_edit.text()), options, self._done
+        )
+        job.failure(self._failed)
+
+    def _done(self, manifest: Any) -> None:
+        self.manifest = manifest
+        self.status_label.setText(manifest_text(manifest, Path(self.out_edit.text())))
+        self.start_button.setEnabled(True)
+
+    def _failed(self, error: BaseException) -> None:
+        self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+        self.start_button.setEnabled(True)
+
+
+def manifest_text(manifest: Any, out_dir: Path) -> str:
+    counts = getattr(manifest, "split_counts", None) or getattr(manifest, "counts", None) or {}
+    total = getattr(manifest, "total", None) or getattr(manifest, "samples", None)
+    if total is None and isinstance(counts, dict):
+        total = sum(value for value in counts.values() if isinstance(value, int))
+    return tr("gui.generate.done", samples=total or 0, path=str(out_dir))
+
+
+class RetrainDialog(QDialog):
+    """Data folder and the few training settings a clerk may change; the rest keep their defaults."""
+
+    def __init__(self, parent: QWidget, host: JobHost, db_path: Path | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("retrainDialog")
+        self.setWindowTitle(tr("gui.retrain.title"))
+        self._host = host
+        self._db_path = db_path
+        self.report: Any = None
+
+        latest = latest_dataset(datasets_dir())
+        self.data_edit = QLineEdit(str(latest) if latest else "")
+        self.data_edit.setObjectName("retrainData")
+        self.epochs = QDoubleSpinBox()
+        self.epochs.setRange(0.1, 100)
+        self.epochs.setValue(3)
+        self.max_steps = QSpinBox()
+        self.max_steps.setRange(0, 1_000_000)
+        self.max_steps.setSpecialValueText(tr("gui.retrain.no_step_limit"))
+        self.min_f1 = QDoubleSpinBox()
+        self.min_f1.setRange(0, 1)
+        self.min_f1.setSingleStep(0.01)
+        self.min_f1.setValue(0.9)
+
+        form = QFormLayout()
+        form.addRow(tr("gui.retrain.data"), _folder_row(self.data_edit, self, tr("gui.retrain.data")))
+        form.addRow(tr("gui.retrain.epochs"), self.epochs)
+        form.addRow(tr("gui.retrain.max_steps"), self.max_steps)
+        form.addRow(tr("gui.retrain.min_f1"), self.min_f1)
+
+        self.status_label = QLabel(tr("gui.retrain.hint"))
+        self.status_label.setObjectName("retrainStatus")
+        self.status_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.start_button = self.buttons.addButton(
+            tr("gui.retrain.start"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.start_button.setObjectName("retrainStart")
+        self.start_button.clicked.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.buttons)
+
+    def config(self, settings: AppSettings) -> Any:
+        from core.ner.config import TrainConfig
+
+        return TrainConfig(
+            epochs=self.epochs.value(),
+            max_steps=self.max_steps.value(),
+            min_test_f1=self.min_f1.value(),
+            threads=settings.cpu_threads,
+        )
+
+    def start(self) -> None:
+        data_dir = Path(self.data_edit.text())
+        if not (data_dir / "manifest.json").is_file():
+            self.status_label.setText(tr("gui.retrain.no_data", path=str(data_dir)))
+            return
+        config = self.config(_read_settings(self._db_path))
+        self.start_button.setEnabled(False)
+        self.status_label.setText(tr("gui.retrain.running"))
+        job = retrain_model(self, self._host, data_dir, config, self._done)
+        job.failure(self._failed)
+
+    def _done(self, report: Any) -> None:
+        self.report = report
+        self.status_label.setText(report_text(report))
+        self.start_button.setEnabled(True)
+
+    def _failed(self, error: BaseException) -> None:
+        self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+        self.start_button.setEnabled(True)
+
+
+def report_text(report: Any) -> str:
+    key = "gui.retrain.activated" if report.activated else "gui.retrain.not_activated"
+    return tr(
+        key,
+        version=report.version,
+        f1=report.test_metrics.f1 * 100,
+        min_f1=report.min_test_f1 * 100,
+        previous=report.previous_active or "—",
+        minutes=report.total_seconds / 60,
+    )
