@@ -11,7 +11,15 @@ from pathlib import Path
 from core.errors import ImportFileError
 from core.importers.columns import ColumnMapping, infer_columns, looks_like_header, map_header
 from core.importers.encoding import detect_encoding
-from core.importers.sources import Row, TextLayout, delimited_rows, json_rows, sniff_format, sniff_text, xlsx_rows
+from core.importers.sources import (
+    Row,
+    TextLayout,
+    delimited_rows,
+    json_rows,
+    sniff_format,
+    sniff_text,
+    xlsx_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +71,9 @@ def _open_rows(path: Path) -> tuple[TextLayout | None, Iterator[Row]]:
             path=str(path),
         )
     if path.stat().st_size == 0:
-        raise ImportFileError(f"{path} is empty; choose the exported directory file", key="store.error_empty",
-                              path=str(path))
+        raise ImportFileError(
+            f"{path} is empty; choose the exported directory file", key="store.error_empty", path=str(path)
+        )
     if sniff_format(path) == "xlsx":
         return None, xlsx_rows(path)
     layout = sniff_text(path, detect_encoding(path))
@@ -88,8 +97,11 @@ def _analyse(path: Path) -> FilePreview:
         header = None
         data = [cells for _, cells in sample]
     if not data:
-        raise ImportFileError(f"{path} has no data rows; choose the exported directory file",
-                              key="store.error_empty", path=str(path))
+        raise ImportFileError(
+            f"{path} has no data rows; choose the exported directory file",
+            key="store.error_empty",
+            path=str(path),
+        )
 
     mapping = infer_columns(data, map_header(header) if header is not None else None)
     if mapping.code is None:

@@ -153,7 +153,7 @@ def open_directory(
 
     A writable open switches the file to WAL, applies pending migrations, fills
     ``cities`` from the shipped city table and, when ``create_demo`` is set and
-    the file has never had an import, imports the embedded demo directory
+    the file has neither an import nor a branch, imports the embedded demo directory
     (12,130 branches). ``read_only`` opens an existing, migrated file without
     writing to it; lookups use it while another process imports.
 
@@ -183,7 +183,8 @@ def open_directory(
         if conn is not None:
             conn.close()
         raise
-    if create_demo and not conn.execute("SELECT 1 FROM imports LIMIT 1").fetchone():
+    never_imported = not conn.execute("SELECT 1 FROM imports LIMIT 1").fetchone()
+    if create_demo and never_imported and directory.count() == 0:
         from core.store.importer import import_directory
 
         try:

@@ -82,8 +82,7 @@ def update_codes(conn: sqlite3.Connection, codes_table: str) -> None:
     register_functions(conn)
     for table in FTS_TABLES:
         conn.execute(
-            f"DELETE FROM {table} WHERE rowid IN "
-            f"(SELECT CAST(cnaps_code AS INTEGER) FROM {codes_table})"
+            f"DELETE FROM {table} WHERE rowid IN (SELECT CAST(cnaps_code AS INTEGER) FROM {codes_table})"
         )
     conn.execute(
         "INSERT INTO branches_fts (rowid, cnaps_code, name) "

@@ -335,8 +335,15 @@ def import_directory(
             conn.execute(
                 "UPDATE imports SET finished_at = ?, added = ?, changed = ?, removed = ?, skipped = ?, "
                 "check_digit_warnings = ? WHERE id = ?",
-                (now_iso(), summary.added, summary.changed, summary.removed, summary.skipped_count,
-                 summary.check_digit_warnings, summary.import_id),
+                (
+                    now_iso(),
+                    summary.added,
+                    summary.changed,
+                    summary.removed,
+                    summary.skipped_count,
+                    summary.check_digit_warnings,
+                    summary.import_id,
+                ),
             )
             if progress is not None:
                 progress.check_cancelled()
@@ -355,8 +362,16 @@ def import_directory(
     logger.info(
         "imported %s (%s, %s, %s): %d added, %d changed, %d removed, %d skipped, "
         "%d check-digit warnings, %d branches in %.1f s",
-        path.name, preview.format, preview.encoding or "binary", mode, summary.added, summary.changed,
-        summary.removed, summary.skipped_count, summary.check_digit_warnings, summary.total,
+        path.name,
+        preview.format,
+        preview.encoding or "binary",
+        mode,
+        summary.added,
+        summary.changed,
+        summary.removed,
+        summary.skipped_count,
+        summary.check_digit_warnings,
+        summary.total,
         summary.elapsed_s,
     )
     return summary
