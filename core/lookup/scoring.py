@@ -1,0 +1,214 @@
+"""Ranking of retrieved branches against a query, and the confidence of the top one.
+
+Each candidate gets a score in [0, 1] from how well the query's place-and-branch
+text matches the branch's (character edit similarity, or pinyin similarity for
+homophone typos), less a penalty for every place the query names that the branch
+is not in, and a small one when the unit types differ. Confidence is the top score
+shrunk by how close the runner-up is, because two near-equal candidates mean the
+query does not pick one branch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from core.lookup.index import BranchIndex
+from core.text.pinyin import char_pinyin
+from core.names.gazetteer import PROVINCE, Gazetteer, place_forms
+
+# Below this gap between the two best scores the confidence shrinks linearly, to
+# half the top score when they tie.
+MARGIN = 0.12
+# Penalty per place of the query that the branch is not in.
+PLACE_CONFLICT_PENALTY = 0.3
+# Penalty when both sides name a unit type and they differ ("支行" against "分理处").
+UNIT_MISMATCH_PENALTY = 0.06
+# Share of a character's weight that a homophone typo still costs ("瓶泉" for "平泉").
+HOMOPHONE_COST = 0.35
+# Penalty when the branch's name has places the query leaves out ("新沙" for "深圳新沙").
+OMITTED_PLACE_PENALTY = 0.1
+# Penalty when one unit type contains the other ("支行" against "支行营业部").
+UNIT_VARIANT_PENALTY = 0.1
+
+_UNIT_SUFFIX = re.compile(
+    r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
+)
+_TYPE_WORDS = re.compile(r"(?:农村信用合作联社|信用合作联社|农村商业银行|农村合作银行|农村信用联社|农村信用社|村镇银行|商业银行|农联社|联社|信用社|银行)$")
+
+
+def split_unit(text: str) -> tuple[str, str]:
+    """Split ``text`` into its core and its trailing unit type ("西山支行" -> "西山", "支行")."""
+    match = _UNIT_SUFFIX.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start()], match.group(0)
+
+
+def chain_free(text: str) -> str:
+    """Remove "分行" inside a chain ("北京市分行西单" -> "北京市西单"), keeping a final one."""
+    return text.replace("分行", "") if "分行" in text else text
+
+
+def entity_places(entity: str) -> str:
+    """Return an entity's name without its type word ("临汾市尧都区农村信用社" -> "临汾市尧都区")."""
+    return _TYPE_WORDS.sub("", entity)
+
+
+def similarity(left: str, right: str) -> float:
+    """Return the similarity in [0, 1] of two normalized strings, tolerant of homophones.
+
+    The base is the normalized Levenshtein similarity, so one wrong character in a
+    three-character name costs a third. A wrong character that sounds the same
+    costs only ``HOMOPHONE_COST`` of that.
+    """
+    if left == right:
+        return 1.0
+    if not left or not right:
+        return 0.0
+    by_chars = Levenshtein.normalized_similarity(left, right)
+    by_sound = Levenshtein.normalized_similarity(
+        [char_pinyin(char) for char in left], [char_pinyin(char) for char in right]
+    )
+    return max(by_chars, by_chars + (1 - HOMOPHONE_COST) * (by_sound - by_chars))
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """The parts of a query that ranking compares."""
+
+    core: str  # places and branch name without unit: "江油西山"
+    core_without_province: str  # the core without a leading province: "临汾市尧都区"
+    branch: str  # the core without its leading places: "西山"
+    unit: str
+    places: tuple[str, ...]
+    place_forms: tuple[str, ...]  # every written form of those places, longest first
+    whole: str  # the normalized query, for queries with no bank mention
+    generic_bank: bool  # the bank mention names a kind of bank, not one entity
+
+
+def shape_query(
+    rest: str, places: tuple[str, ...], whole: str, generic_bank: bool, gazetteer: Gazetteer
+) -> QueryShape:
+    core, unit = split_unit(rest)
+    core = chain_free(core) if core.count("分行") and not core.endswith("分行") else core
+    branch = core
+    for place in places:
+        if branch.startswith(place):
+            branch = branch[len(place) :]
+    forms = {place for place in places}
+    for place in places:
+        for entry in gazetteer.places(place):
+            forms.update(place_forms(entry.name))
+    ordered = tuple(sorted(forms, key=len, reverse=True))
+    without_province = core
+    if places and gazetteer.level(places[0]) == PROVINCE and core.startswith(places[0]):
+        without_province = core[len(places[0]) :]
+    return QueryShape(core, without_province, branch, unit, places, ordered, whole, generic_bank)
+
+
+def same_place(gazetteer: Gazetteer, left: str, right: str) -> bool:
+    if left == right:
+        return True
+    right_places = gazetteer.places(right)
+    return any(place in right_places for place in gazetteer.places(left))
+
+
+def strip_common_places(
+    gazetteer: Gazetteer, query: QueryShape, core: str, branch_places: tuple[str, ...]
+) -> tuple[str, str]:
+    """Remove the leading places that the query and the branch both name, in order."""
+    query_core = query.core
+    query_places = query.places
+    if query_places and (not branch_places or not same_place(gazetteer, query_places[0], branch_places[0])):
+        # A province the branch does not write ("山西省临汾..." against "临汾...") is skipped.
+        if gazetteer.level(query_places[0]) == PROVINCE:
+            query_core = query.core_without_province
+            query_places = query_places[1:]
+    for position, branch_place in enumerate(branch_places):
+        if position >= len(query_places):
+            break
+        query_place = query_places[position]
+        if not same_place(gazetteer, query_place, branch_place):
+            break
+        if not (query_core.startswith(query_place) and core.startswith(branch_place)):
+            break
+        query_core = query_core[len(query_place) :]
+        core = core[len(branch_place) :]
+    return query_core, core
+
+
+def _without_forms(text: str, forms: tuple[str, ...]) -> str:
+    for form in forms:
+        if form in text:
+            text = text.replace(form, "", 1)
+    return text
+
+
+def place_conflicts(index: BranchIndex, row: int, places: tuple[str, ...]) -> int:
+    """Count the query places that the branch at ``row`` is not in."""
+    conflicts = 0
+    key = index.keys[row]
+    for form in places:
+        if form in key:
+            continue
+        matched = False
+        for place in index.gazetteer.places(form):
+            if (
+                index.city_codes[row] in place.city_codes
+                or place.name in (index.city_names[row], index.provinces[row])
+                or place.name in key
+            ):
+                matched = True
+                break
+        if not matched:
+            conflicts += 1
+    return conflicts
+
+
+def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
+    """Score the branch at ``row`` against the query, in [0, 1]."""
+    rest = index.rests[row]
+    core, unit = split_unit(rest)
+    core = chain_free(core) if "分行" in core and not core.endswith("分行") else core
+    branch = index.branch_names[row]
+
+    # Compare what follows the places both sides name ("沧州市解放路" against
+    # "沧州市解放西路" compares "解放路" with "解放西路"), so shared places do not
+    # inflate the similarity.
+    query_tail, branch_tail = strip_common_places(index.gazetteer, query, core, index.places[row])
+    best = similarity(query_tail, branch_tail)
+    remaining = _without_forms(core, query.place_forms)
+    if branch and branch != branch_tail:
+        # The branch's name has places the query leaves out ("新沙" for "深圳新沙").
+        penalty = 0.0 if remaining == branch else OMITTED_PLACE_PENALTY
+        best = max(best, similarity(query.branch, branch) - penalty)
+    if not query.places:
+        best = max(best, similarity(query.core, core))
+    extra = len(query.branch) - len(remaining)
+    if len(remaining) >= 2 and 0 < extra <= 2 and query.branch.endswith(remaining):
+        # Leftovers of a mistyped bank name before the branch ("邮储银兴山丹县").
+        best = max(best, 1.0 - 0.1 * extra)
+    if query.generic_bank or not rest:
+        # The query's places may be those in the entity's name ("临汾市尧都区信用社").
+        written = entity_places(index.entities[row]) + core
+        best = max(best, similarity(query.core, written), similarity(query.core_without_province, written))
+    if query.whole:
+        best = max(best, similarity(query.whole, index.keys[row]) - 0.02)
+        if len(rest) >= 3 and query.whole.endswith(rest):
+            head = query.whole[: -len(rest)]
+            best = max(best, 0.6 + 0.4 * similarity(head, index.entities[row]) - 0.02)
+
+    score = best - PLACE_CONFLICT_PENALTY * place_conflicts(index, row, query.places)
+    if query.unit and unit and query.unit != unit:
+        contained = unit in query.unit or query.unit in unit
+        score -= UNIT_VARIANT_PENALTY if contained else UNIT_MISMATCH_PENALTY
+    return max(0.0, min(1.0, score))
+
+
+def confidence(top: float, runner_up: float) -> float:
+    """Shrink the top score when the runner-up is within ``MARGIN`` of it."""
+    gap = top - runner_up
+    return top * (0.5 + 0.5 * min(1.0, gap / MARGIN))

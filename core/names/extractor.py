@@ -1,0 +1,268 @@
+"""Find the bank, the places and the branch in a clerk's query by rules.
+
+``BankMatcher`` knows every way a query can name a bank: the one-bank names of
+``core.text.banks`` with their short and former names, every legal entity of the
+directory ("江苏南通农村商业银行") with its colloquial variants ("南通农商行"), and the
+generic words ("农商行", "信用社") that only narrow the kind of bank.
+``RuleExtractor`` uses it with the gazetteer to label a normalized query.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.names.gazetteer import PROVINCE, Gazetteer, default_gazetteer, place_forms
+from core.names.parser import find_bank_end
+from core.paths import PACKAGE_DATA
+from core.results import Entity
+from core.text.banks import (
+    BANKS,
+    ENTITY_WORD_VARIANTS,
+    GENERIC_BANK_WORDS,
+    categories_of_kinds,
+    single_bank_aliases,
+)
+from core.text.normalize import normalize_text, strip_legal_suffix
+from core.text.pinyin import pinyin_key
+
+# Short forms that are also everyday words or street names ("平安路", "民生大街"):
+# they name a bank only when no street word follows.
+_STREET_AFTER = re.compile(r"[路街道巷桥里村]|大街|大道|广场|小区|花园")
+_CONNECTORS = "的之"
+_UNIT_WORDS = re.compile(
+    r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
+)
+
+
+@dataclass(frozen=True)
+class BankRef:
+    """What a bank mention in a query can mean.
+
+    ``categories`` are the 3-digit bank categories it allows. ``entities`` are the
+    normalized legal entities ("江苏南通农村商业银行") it names; empty means any
+    entity of those categories.
+    """
+
+    categories: frozenset[str]
+    entities: frozenset[str] = frozenset()
+
+    def merge(self, other: BankRef) -> BankRef:
+        return BankRef(self.categories | other.categories, self.entities | other.entities)
+
+
+def entity_of(normalized_name: str) -> str:
+    """Return the bank part of a normalized official name without legal suffix."""
+    key = strip_legal_suffix(normalized_name)
+    return key[: find_bank_end(key)]
+
+
+def entity_variants(entity: str, gazetteer: Gazetteer) -> set[str]:
+    """Return the ways a clerk may write a legal entity's name."""
+    variants = {entity}
+    for long_word, short_word in (
+        ("农村商业银行", "农商银行"),
+        ("农村商业银行", "农商行"),
+        ("农村合作银行", "农合行"),
+        ("农村信用合作联社", "信用联社"),
+        ("农村信用合作联社", "农信社"),
+        ("农村信用合作联社", "联社"),
+        ("农村信用合作联社", "信用社"),
+        ("农村信用联社", "联社"),
+        ("农村信用联社", "农信社"),
+        ("农村信用社", "信用社"),
+        ("农村信用社", "农信社"),
+        ("商业银行", "商行"),
+    ):
+        if entity.endswith(long_word):
+            variants.add(entity[: -len(long_word)] + short_word)
+    # Without the province ("江苏南通农商行" -> "南通农商行") or the 市/县 of the place.
+    for variant in list(variants):
+        form = gazetteer.match_at(variant, 0)
+        if form and gazetteer.level(form) == PROVINCE and len(variant) - len(form) >= 4:
+            variants.add(variant[len(form) :])
+    for variant in list(variants):
+        for suffix in ("市", "县"):
+            index = variant.find(suffix)
+            if 2 <= index <= 4 and len(variant) - index > 3:
+                variants.add(variant[:index] + variant[index + 1 :])
+    return {variant for variant in variants if len(variant) >= 3}
+
+
+class BankMatcher:
+    """Longest-match dictionary from written bank names to ``BankRef``."""
+
+    def __init__(self, forms: dict[str, BankRef]) -> None:
+        self.forms = forms
+        self.max_form_length = max((len(form) for form in forms), default=0)
+        self.sounds: dict[tuple[str, ...], BankRef] = {}
+        for form, ref in forms.items():
+            if len(form) >= 2 and not form.isascii():
+                sound = pinyin_key(form)
+                self.sounds[sound] = self.sounds[sound].merge(ref) if sound in self.sounds else ref
+
+    @classmethod
+    def build(cls, entities: Iterable[tuple[str, str]], gazetteer: Gazetteer | None = None) -> BankMatcher:
+        """Build from ``(category, normalized entity)`` pairs of the directory."""
+        places = gazetteer or default_gazetteer()
+        forms: dict[str, BankRef] = {}
+
+        def add(form: str, ref: BankRef) -> None:
+            form = normalize_text(form)
+            forms[form] = forms[form].merge(ref) if form in forms else ref
+
+        for alias, category in single_bank_aliases().items():
+            add(alias, BankRef(frozenset({category})))
+        for word, kinds in GENERIC_BANK_WORDS.items():
+            categories = set(categories_of_kinds(kinds))
+            categories |= {bank.category for bank in BANKS if bank.name and bank.kind in kinds}
+            add(word, BankRef(frozenset(categories)))
+        for category, entity in set(entities):
+            if not entity:
+                continue
+            ref = BankRef(frozenset({category}), frozenset({entity}))
+            for variant in entity_variants(entity, places):
+                # A one-bank name ("中国工商银行") keeps its category-wide meaning.
+                if variant in forms and not forms[variant].entities:
+                    continue
+                add(variant, ref)
+        return cls(forms)
+
+    def find(self, text: str) -> tuple[int, int, BankRef] | None:
+        """Return the longest bank mention in ``text`` as ``(start, end, ref)``, or None."""
+        best: tuple[int, int, BankRef] | None = None
+        for start in range(len(text)):
+            longest = min(self.max_form_length, len(text) - start)
+            for length in range(longest, 1, -1):
+                form = text[start : start + length]
+                ref = self.forms.get(form)
+                if ref is None:
+                    continue
+                if not ref.entities and "银行" not in form and _STREET_AFTER.match(text, start + length):
+                    continue
+                if best is None or length > best[1] - best[0]:
+                    best = (start, start + length, ref)
+                break
+        return best
+
+    def find_by_sound(self, text: str) -> tuple[int, int, BankRef] | None:
+        """Return the longest bank mention that sounds like a bank name ("建荥" for "建行").
+
+        Two-character names match only at the start of the text, because inside a
+        query they collide with ordinary words ("中心" sounds like "中信").
+        """
+        sounds = pinyin_key(text)
+        best: tuple[int, int, BankRef] | None = None
+        for start in range(len(text)):
+            longest = min(self.max_form_length, len(text) - start)
+            for length in range(longest, 1, -1):
+                if length == 2 and start > 0:
+                    break
+                ref = self.sounds.get(sounds[start : start + length])
+                if ref is None:
+                    continue
+                if _STREET_AFTER.match(text, start + length):
+                    continue
+                if best is None or length > best[1] - best[0]:
+                    best = (start, start + length, ref)
+                break
+        return best
+
+
+@dataclass(frozen=True)
+class QueryParts:
+    """A normalized query split for retrieval: the bank mention and the rest."""
+
+    text: str
+    bank: tuple[int, int, BankRef] | None
+    rest: str  # the query without the bank mention and connectors ("的")
+    places: tuple[str, ...]  # place forms found in the rest, in order
+
+
+def split_query(text: str, banks: BankMatcher, gazetteer: Gazetteer) -> QueryParts:
+    """Split a normalized query into the bank mention and the rest."""
+    bank = banks.find(text)
+    if bank:
+        before, after = text[: bank[0]], text[bank[1] :]
+        rest = before.rstrip(_CONNECTORS) + after.lstrip(_CONNECTORS)
+    else:
+        rest = text
+    places = tuple(form for _, _, form in find_places(rest, gazetteer))
+    return QueryParts(text, bank, rest, places)
+
+
+def find_places(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Return the place names in ``text`` as ``(start, end, form)``, left to right.
+
+    A place is read only at the start of the text or right after another place,
+    because a place inside a branch's own name ("人民路", "长安") is not a location.
+    """
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    while position < len(text):
+        form = gazetteer.match_at(text, position)
+        if form is None or not gazetteer.is_location_at(text, position, form):
+            break
+        # The last place followed only by a unit ("江油支行") is a place; followed by
+        # nothing, it is kept as a place too, since a clerk often types just the town.
+        found.append((position, position + len(form), form))
+        position += len(form)
+    return found
+
+
+class RuleExtractor:
+    """Label BANK, LOC and BRANCH spans in a normalized query by dictionary rules."""
+
+    name = "rules"
+
+    def __init__(self, banks: BankMatcher | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.banks = banks or default_bank_matcher()
+
+    def extract(self, text: str) -> list[Entity]:
+        entities: list[Entity] = []
+        bank = self.banks.find(text)
+        segments: list[tuple[int, int]] = []
+        if bank:
+            entities.append(Entity("BANK", bank[0], bank[1], text[bank[0] : bank[1]]))
+            segments = [(0, bank[0]), (bank[1], len(text))]
+        else:
+            segments = [(0, len(text))]
+        for start, end in segments:
+            while start < end and text[start] in _CONNECTORS:
+                start += 1
+            while end > start and text[end - 1] in _CONNECTORS:
+                end -= 1
+            if start >= end:
+                continue
+            segment = text[start:end]
+            position = 0
+            for place_start, place_end, form in find_places(segment, self.gazetteer):
+                entities.append(Entity("LOC", start + place_start, start + place_end, form))
+                position = place_end
+            if position < len(segment):
+                entities.append(Entity("BRANCH", start + position, end, segment[position:]))
+        entities.sort(key=lambda entity: entity.start)
+        return entities
+
+    def extract_batch(self, texts: list[str]) -> list[list[Entity]]:
+        return [self.extract(text) for text in texts]
+
+
+def has_unit_word(text: str) -> bool:
+    """Whether ``text`` ends with a unit type ("支行", "分理处", ...)."""
+    return bool(_UNIT_WORDS.search(text))
+
+
+@functools.cache
+def default_bank_matcher() -> BankMatcher:
+    """Build the bank matcher of the shipped demo directory."""
+    with open(PACKAGE_DATA / "demo_branches.csv", encoding="utf-8", newline="") as handle:
+        pairs = [(row["cnaps_code"][:3], entity_of(normalize_text(row["name"]))) for row in csv.DictReader(handle)]
+    return BankMatcher.build(pairs)
+
+
+__all__ = ["BankMatcher", "BankRef", "QueryParts", "RuleExtractor", "entity_of", "place_forms", "split_query"]
