@@ -1,0 +1,97 @@
+"""BIO conversion, the character vocabulary and the training config."""
+
+import json
+
+import pytest
+
+from core.errors import ModelError, TrainingError
+from core.ner.config import TrainConfig, load_config
+from core.ner.labels import TAGS, entities_from_tags, tags_from_entities
+from core.ner.vocab import SPECIAL_TOKENS, CharVocab
+from core.results import Entity
+
+
+def test_tag_set():
+    assert TAGS == ("O", "B-BANK", "I-BANK", "B-LOC", "I-LOC", "B-BRANCH", "I-BRANCH")
+
+
+def test_tags_from_entities():
+    entities = [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")]
+    assert tags_from_entities(5, entities) == ["B-BANK", "I-BANK", "B-BRANCH", "I-BRANCH", "I-BRANCH"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tags", "expected"),
+    [
+        ("工行知春路", ["B-BANK", "I-BANK", "B-BRANCH", "I-BRANCH", "I-BRANCH"],
+         [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")]),
+        # I- without a B- opens a span.
+        ("工行知春路", ["I-BANK", "I-BANK", "O", "I-BRANCH", "I-BRANCH"],
+         [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 3, 5, "春路")]),
+        # An I- of another label closes the open span and opens its own.
+        ("工行知春路", ["B-BANK", "I-BANK", "I-BRANCH", "I-BRANCH", "I-BRANCH"],
+         [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")]),
+        # B- right after a span of the same label starts a second span.
+        ("北京海淀", ["B-LOC", "I-LOC", "B-LOC", "I-LOC"],
+         [Entity("LOC", 0, 2, "北京"), Entity("LOC", 2, 4, "海淀")]),
+        # Spaces and punctuation are trimmed from span edges; a punctuation-only span is dropped.
+        ("建行(左家塘支行)", ["B-BANK", "I-BANK", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH"],
+         [Entity("BANK", 0, 2, "建行"), Entity("BRANCH", 3, 8, "左家塘支行")]),
+        (" 工行 ", ["B-BANK", "I-BANK", "I-BANK", "I-BANK"], [Entity("BANK", 1, 3, "工行")]),
+        ("（）", ["B-LOC", "I-LOC"], []),
+        ("工行", ["O", "O"], []),
+        # Tags past the text (a caller's padding) are ignored; missing tags count as O.
+        ("工行", ["B-BANK", "I-BANK", "I-BANK"], [Entity("BANK", 0, 2, "工行")]),
+        ("工行", ["B-BANK"], [Entity("BANK", 0, 1, "工")]),
+    ],
+)
+def test_entities_from_tags(text, tags, expected):
+    assert entities_from_tags(text, tags) == expected
+
+
+def test_vocab_encode_maps_unknown_and_truncates():
+    vocab = CharVocab.build(["工行知春路", "建行"])
+    ids = vocab.encode("工行X知春路", max_length=6)
+    assert ids[0] == vocab.cls_id
+    assert ids[-1] == vocab.sep_id
+    assert len(ids) == 6
+    assert ids[3] == vocab.unk_id
+    assert ids[1:3] == [vocab.token_id("工"), vocab.token_id("行")]
+
+
+def test_vocab_round_trip_keeps_space_token(tmp_path):
+    vocab = CharVocab.build(["工行 知春路"])
+    vocab.save(tmp_path / "vocab.txt")
+    loaded = CharVocab.load(tmp_path / "vocab.txt")
+    assert loaded.tokens == vocab.tokens
+    assert loaded.tokens[: len(SPECIAL_TOKENS)] == list(SPECIAL_TOKENS)
+    assert loaded.token_id(" ") != loaded.unk_id
+
+
+def test_vocab_without_special_tokens_is_rejected(tmp_path):
+    (tmp_path / "vocab.txt").write_text("工\n行\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="special tokens"):
+        CharVocab.load(tmp_path / "vocab.txt")
+
+
+def test_config_from_toml_and_json(tmp_path):
+    (tmp_path / "a.toml").write_text("num_layers = 2\nlearning_rate = 1\nquantization = 'float32'\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"num_layers": 2, "learning_rate": 1, "quantization": "float32"}))
+    expected = TrainConfig(num_layers=2, learning_rate=1.0, quantization="float32")
+    assert load_config(tmp_path / "a.toml") == expected
+    assert load_config(tmp_path / "a.json") == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("num_layer = 2\n", "unknown training settings"),
+        ("num_layers = '2'\n", "must be of type int"),
+        ("epochs = true\n", "must be of type float"),
+        ("num_layers = \n", "not valid"),
+    ],
+)
+def test_config_errors(tmp_path, content, message):
+    (tmp_path / "bad.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(TrainingError, match=message):
+        load_config(tmp_path / "bad.toml")
