@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class EngineInfo:
-    """What the status bar and 关于 show about a loaded engine."""
+    """Facts about a loaded engine, shown in the status bar and in 关于."""
 
     db_path: str
     branch_count: int
@@ -46,7 +46,7 @@ class OpenEngine:
 
 def open_engine(db_path: Path | None) -> OpenEngine:
     """Open the directory and build the engine on the calling thread."""
-    from core.lookup import LookupEngine
+    from core.lookup.engine import LookupEngine
     from core.store import open_directory
 
     started = time.perf_counter()
@@ -86,7 +86,7 @@ def _load_extractor(settings: AppSettings) -> tuple[Any, str, str]:
             return None, "", ""
         model = NerModel(info.path, NerOptions(intra_threads=settings.cpu_threads))
     except BankcodeError as error:
-        # A broken model must not stop lookups: the rules take over and the status bar says why.
+        # A broken model must not stop lookups: the rules take over and the status bar shows why.
         logger.warning("active NER model failed to load, using the rules: %s", error)
         return None, "", describe_error(error)
     return model, info.version, ""

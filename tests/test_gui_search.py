@@ -1,0 +1,165 @@
+"""The main window: search as you type, copy, keyboard use, corrections and the lookup log."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from core.i18n import tr
+from core.store import open_directory
+from desktop.jobs import Changes
+from desktop.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+ZHICHUNLU = "102100020794"  # 中国工商银行股份有限公司北京知春路支行
+LOAD_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def db_path(demo_db_template, tmp_path):
+    path = tmp_path / "directory.sqlite"
+    shutil.copyfile(demo_db_template, path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, db_path):
+    window = MainWindow(db_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.lookups.ready, timeout=LOAD_TIMEOUT_MS)
+    yield window
+    window.close()
+
+
+def search(qtbot, window, text):
+    """Type ``text`` one character at a time, as an input method commits it."""
+    # QTest.keyClicks only sends ASCII keys, so Chinese goes in through insert().
+    window.search.clear()
+    window.search.setFocus()
+    for char in text:
+        window.search.insert(char)
+    qtbot.waitUntil(lambda: window.result is not None and window.result.query == text, timeout=10_000)
+    return window.result
+
+
+def table_codes(window):
+    model = window.table.results
+    return [model.candidate(row).cnaps_code for row in range(model.rowCount())]
+
+
+def count_rows(db_path, table):
+    directory = open_directory(db_path)
+    try:
+        return directory.db[table].count
+    finally:
+        directory.close()
+
+
+def test_typing_demo_query_shows_code(qtbot, window):
+    result = search(qtbot, window, "工行知春路")
+    assert result.answer is not None
+    assert result.answer.cnaps_code == ZHICHUNLU
+    assert table_codes(window)[0] == ZHICHUNLU
+    assert window.table.current_candidate().cnaps_code == ZHICHUNLU
+    assert tr("gui.answer.found") in window.answer_label.text()
+    assert ZHICHUNLU in window.answer_label.text()
+    assert ZHICHUNLU in window.detail.text()
+    assert "工行" in window.query_view.text()
+    assert tr("gui.entity.BANK") in window.query_view.text()
+
+
+def test_enter_copies_code_and_logs_lookup(qtbot, window, db_path):
+    search(qtbot, window, "工行知春路")
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert QGuiApplication.clipboard().text() == ZHICHUNLU
+    qtbot.waitUntil(lambda: count_rows(db_path, "lookup_log") == 1, timeout=10_000)
+
+
+def test_copy_button_and_ctrl_c(qtbot, window):
+    search(qtbot, window, "工行知春路")
+    QGuiApplication.clipboard().clear()
+    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == ZHICHUNLU
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window.search, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == ZHICHUNLU
+
+
+def test_down_arrow_moves_selection_from_search_box(qtbot, window):
+    search(qtbot, window, "工行知春路")
+    codes = table_codes(window)
+    assert len(codes) > 2
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.table.current_row() == 2
+    qtbot.keyClick(window.search, Qt.Key.Key_Up)
+    assert window.table.current_row() == 1
+    assert window.search.hasFocus() or not window.isActiveWindow()
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert QGuiApplication.clipboard().text() == codes[1]
+
+
+def test_unsure_result_lists_candidates(qtbot, window):
+    result = search(qtbot, window, "银行")
+    assert result.answer is None
+    assert tr("gui.answer.unsure") in window.answer_label.text()
+    assert window.table.results.rowCount() == len(result.candidates) > 0
+    assert window.confirm_button.text() == tr("gui.button.choose")
+
+
+def test_choosing_candidate_records_correction(qtbot, window, db_path):
+    result = search(qtbot, window, "银行")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    chosen = result.candidates[1].cnaps_code
+    qtbot.mouseClick(window.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: count_rows(db_path, "corrections") == 1, timeout=10_000)
+    directory = open_directory(db_path)
+    try:
+        row = next(directory.db["corrections"].rows)
+        assert (row["query"], row["chosen_code"], row["previous_code"]) == ("银行", chosen, None)
+        assert directory.db["lookup_log"].count == 1
+    finally:
+        directory.close()
+
+
+def test_confirming_answer_records_confirmation(qtbot, window, db_path):
+    search(qtbot, window, "工行知春路")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: count_rows(db_path, "corrections") == 1, timeout=10_000)
+    directory = open_directory(db_path)
+    try:
+        row = next(directory.db["corrections"].rows)
+        assert (row["chosen_code"], row["previous_code"]) == (ZHICHUNLU, ZHICHUNLU)
+    finally:
+        directory.close()
+
+
+def test_punctuation_only_query_is_invalid(qtbot, window):
+    window.search.setText("。。。")
+    qtbot.waitUntil(lambda: window.answer_label.text() == tr("gui.answer.invalid"), timeout=10_000)
+    assert window.table.results.rowCount() == 0
+
+
+def test_escape_clears_search(qtbot, window):
+    search(qtbot, window, "工行知春路")
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    assert window.table.results.rowCount() == 0
+
+
+def test_directory_change_reloads_engine(qtbot, window):
+    first = window.lookups.info
+    with qtbot.waitSignal(window.lookups.loaded, timeout=LOAD_TIMEOUT_MS):
+        window.jobs.changed.emit(Changes(directory=True))
+    assert window.lookups.info is not first
+    assert window.lookups.info.branch_count == 12_130
