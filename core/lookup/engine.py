@@ -96,7 +96,11 @@ class LookupEngine:
         started = time.perf_counter()
         normalized = normalize_query(text)
         if not normalized.text:
-            raise InvalidQueryError(f"query {text!r} has no letters or digits; type a branch name or a code")
+            raise InvalidQueryError(
+                f"query {text!r} has no letters or digits; type a branch name or a code",
+                key="lookup.invalid_empty",
+                query=text,
+            )
         result = self._lookup(text, normalized, top)
         return dataclasses.replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
 
