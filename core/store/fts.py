@@ -6,10 +6,16 @@ branch query are two characters (西山, 工行, 江油), so ``branches_chars`` 
 same name written as single characters separated by spaces under the unicode61
 tokenizer; the phrase query ``"西 山"`` then finds the two characters side by side.
 
-Both tables store the NFKC form of the official name (full-width letters, digits
+Both tables index the NFKC form of the official name (full-width letters, digits
 and brackets become ASCII), so a query must be normalized the same way: use
-``trigram_query`` and ``chars_query``. Each FTS row's rowid is the 联行号 as an
-integer; ``code_of_rowid`` turns it back into the 12-digit text.
+``trigram_query`` and ``chars_query``. In both tables the rowid is the 联行号 as an
+integer (``code_of_rowid`` turns it back into 12 digits). ``branches_fts`` also
+returns ``cnaps_code`` and ``name``; ``branches_chars`` is contentless and returns
+only the rowid, so join it to ``branches`` for the name::
+
+    SELECT b.cnaps_code, b.name FROM branches_chars c
+    JOIN branches b ON b.cnaps_code = printf('%012d', c.rowid)
+    WHERE branches_chars MATCH ?
 """
 
 from __future__ import annotations
@@ -17,11 +23,9 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 
-FTS_TABLES = ("branches_fts", "branches_chars")
-
 
 def fts_name(name: str) -> str:
-    """Return the NFKC form of ``name`` that both indexes store."""
+    """Return the NFKC form of ``name`` that both indexes tokenize."""
     return unicodedata.normalize("NFKC", name)
 
 
@@ -58,39 +62,44 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("bankcode_spaced_chars", 1, spaced_chars, deterministic=True)
 
 
+def _insert(conn: sqlite3.Connection, source: str) -> None:
+    conn.execute(
+        "INSERT INTO branches_fts (rowid, cnaps_code, name) "
+        f"SELECT CAST(b.cnaps_code AS INTEGER), b.cnaps_code, bankcode_fts_name(b.name) FROM {source}"
+    )
+    conn.execute(
+        "INSERT INTO branches_chars (rowid, name) "
+        f"SELECT CAST(b.cnaps_code AS INTEGER), bankcode_spaced_chars(b.name) FROM {source}"
+    )
+
+
 def rebuild_all(conn: sqlite3.Connection) -> None:
     """Refill both indexes from ``branches``; the caller holds the transaction."""
     register_functions(conn)
-    for table in FTS_TABLES:
-        conn.execute(f"DELETE FROM {table}")
-    conn.execute(
-        "INSERT INTO branches_fts (rowid, cnaps_code, name) "
-        "SELECT CAST(cnaps_code AS INTEGER), cnaps_code, bankcode_fts_name(name) FROM branches"
-    )
-    conn.execute(
-        "INSERT INTO branches_chars (rowid, cnaps_code, name) "
-        "SELECT CAST(cnaps_code AS INTEGER), cnaps_code, bankcode_spaced_chars(name) FROM branches"
-    )
+    conn.execute("DELETE FROM branches_fts")
+    conn.execute("INSERT INTO branches_chars (branches_chars) VALUES ('delete-all')")
+    _insert(conn, "branches b")
 
 
-def update_codes(conn: sqlite3.Connection, codes_table: str) -> None:
-    """Re-index the codes listed in the temp table ``codes_table`` (column ``cnaps_code``).
+def remove_codes(conn: sqlite3.Connection, codes_table: str) -> None:
+    """Remove the codes listed in ``codes_table`` (column ``cnaps_code``) from both indexes.
 
-    A listed code that is no longer in ``branches`` is only removed from the
-    indexes; the caller holds the transaction.
+    Call it before ``branches`` changes: a contentless FTS5 table can only delete
+    a row when given the exact text it indexed, which is computed from the name
+    still stored in ``branches``. The caller holds the transaction.
     """
     register_functions(conn)
-    for table in FTS_TABLES:
-        conn.execute(
-            f"DELETE FROM {table} WHERE rowid IN (SELECT CAST(cnaps_code AS INTEGER) FROM {codes_table})"
-        )
     conn.execute(
-        "INSERT INTO branches_fts (rowid, cnaps_code, name) "
-        "SELECT CAST(b.cnaps_code AS INTEGER), b.cnaps_code, bankcode_fts_name(b.name) "
-        f"FROM branches b JOIN {codes_table} c ON c.cnaps_code = b.cnaps_code"
+        f"DELETE FROM branches_fts WHERE rowid IN (SELECT CAST(cnaps_code AS INTEGER) FROM {codes_table})"
     )
     conn.execute(
-        "INSERT INTO branches_chars (rowid, cnaps_code, name) "
-        "SELECT CAST(b.cnaps_code AS INTEGER), b.cnaps_code, bankcode_spaced_chars(b.name) "
+        "INSERT INTO branches_chars (branches_chars, rowid, name) "
+        "SELECT 'delete', CAST(b.cnaps_code AS INTEGER), bankcode_spaced_chars(b.name) "
         f"FROM branches b JOIN {codes_table} c ON c.cnaps_code = b.cnaps_code"
     )
+
+
+def add_codes(conn: sqlite3.Connection, codes_table: str) -> None:
+    """Index the codes listed in ``codes_table`` that are in ``branches``; call after it changed."""
+    register_functions(conn)
+    _insert(conn, f"branches b JOIN {codes_table} c ON c.cnaps_code = b.cnaps_code")

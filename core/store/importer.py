@@ -40,6 +40,10 @@ LOOKUP_CHUNK = 900
 # Only this many skipped rows and check-digit failures are kept in the summary;
 # the counts are always complete.
 MAX_LISTED = 10_000
+# Page cache for the import connection, in KiB (negative PRAGMA cache_size): FTS5
+# builds its segments in this cache, and the default 2 MiB made the first import
+# of 150,000 rows about 1.6 times slower.
+IMPORT_CACHE_KIB = 64 * 1024
 # Above this share of changed rows, refilling the full-text indexes from scratch
 # is cheaper than deleting and re-inserting row by row.
 FTS_REBUILD_SHARE = 0.3
@@ -253,17 +257,25 @@ def _apply_changes(conn: sqlite3.Connection, import_id: int, mode: str) -> None:
     )
 
 
-def _update_indexes(conn: sqlite3.Connection, import_id: int, changes: int) -> None:
+def _start_index_update(conn: sqlite3.Connection, import_id: int, changes: int) -> bool:
+    """Remove the changed codes from the full-text indexes, or return True for a full rebuild."""
     total = conn.execute("SELECT count(*) FROM branches").fetchone()[0]
     if changes > FTS_REBUILD_SHARE * max(total, 1):
-        fts.rebuild_all(conn)
-        return
+        return True
     conn.execute("DROP TABLE IF EXISTS temp.touched")
     conn.execute(
         "CREATE TEMP TABLE touched AS SELECT cnaps_code FROM directory_changes WHERE import_id = ?",
         (import_id,),
     )
-    fts.update_codes(conn, "temp.touched")
+    fts.remove_codes(conn, "temp.touched")
+    return False
+
+
+def _finish_index_update(conn: sqlite3.Connection, rebuild: bool) -> None:
+    if rebuild:
+        fts.rebuild_all(conn)
+    else:
+        fts.add_codes(conn, "temp.touched")
 
 
 def _count_changes(conn: sqlite3.Connection, summary: ImportSummary) -> None:
@@ -309,7 +321,9 @@ def import_directory(
     preview = preview_file(path, rows=0)
     sha256 = file_sha256(path)
     conn = directory.db.conn
+    previous_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     try:
+        conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         conn.execute("BEGIN IMMEDIATE")
         try:
             at = now_iso()
@@ -324,8 +338,11 @@ def import_directory(
                 progress.start_stage("write")
             _record_changes(conn, summary.import_id, mode, at)
             _count_changes(conn, summary)
+            rebuild = _start_index_update(
+                conn, summary.import_id, summary.added + summary.changed + summary.removed
+            )
             _apply_changes(conn, summary.import_id, mode)
-            _update_indexes(conn, summary.import_id, summary.added + summary.changed + summary.removed)
+            _finish_index_update(conn, rebuild)
             summary.total = conn.execute("SELECT count(*) FROM branches").fetchone()[0]
             summary.unchanged = summary.total - summary.added - summary.changed
             if mode == "merge":
@@ -355,6 +372,7 @@ def import_directory(
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.staging")
             conn.execute("DROP TABLE IF EXISTS temp.touched")
+            conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
     except sqlite3.Error as error:
         raise database_error(error, directory.path) from error
 

@@ -91,7 +91,9 @@ def _create_directory_tables(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX directory_changes_import ON directory_changes(import_id)")
     # Both full-text tables use rowid = the code as an integer, which is stable
     # across VACUUM (a rowid of ``branches`` is not) and lets the importer update
-    # one row without a scan. See core/store/fts.py for what each one indexes.
+    # one row without a scan. ``branches_chars`` is contentless because its text
+    # is only a respelling of the name: that halves its size and its build time.
+    # See core/store/fts.py for what each one indexes and how to query it.
     conn.execute(
         """
         CREATE VIRTUAL TABLE branches_fts USING fts5(
@@ -102,7 +104,7 @@ def _create_directory_tables(conn: sqlite3.Connection) -> None:
     conn.execute(
         """
         CREATE VIRTUAL TABLE branches_chars USING fts5(
-            cnaps_code UNINDEXED, name, tokenize = 'unicode61'
+            name, tokenize = 'unicode61', content = ''
         )
         """
     )
