@@ -33,7 +33,8 @@ def _assert_in_step(directory) -> None:
     expected = {row[0]: row[1] for row in directory.db.execute("SELECT cnaps_code, name FROM branches")}
     trigram = {row[0]: row[1] for row in directory.db.execute("SELECT cnaps_code, name FROM branches_fts")}
     assert trigram == {code: fts_name(name) for code, name in expected.items()}
-    assert {code_of_rowid(row[0]) for row in directory.db.execute("SELECT rowid FROM branches_chars")} == set(expected)
+    chars_rowids = directory.db.execute("SELECT rowid FROM branches_chars").fetchall()
+    assert {code_of_rowid(row[0]) for row in chars_rowids} == set(expected)
     # A contentless table keeps no text, so check its tokens: each name's phrase finds its code.
     for code, name in list(expected.items())[:: max(1, len(expected) // 200)]:
         assert code in _chars_codes(directory, name)
