@@ -26,6 +26,7 @@ from core.batch import BatchSummary, TablePreview, preview_table
 from core.i18n import describe_error, tr
 from desktop.jobs import JobHost
 from desktop.operations.batch import run_batch_file
+from desktop.widgets import button_box
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class BatchDialog(QDialog):
         self.status_label.setObjectName("batchStatus")
         self.status_label.setWordWrap(True)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = button_box(QDialogButtonBox.StandardButton.Close)
         self.start_button = self.buttons.addButton(
             tr("gui.batch.start"), QDialogButtonBox.ButtonRole.AcceptRole
         )

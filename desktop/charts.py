@@ -15,6 +15,7 @@ class BarChart(QWidget):
 
     ``value_format`` is a ``str.format`` template for the value text, e.g. "{:.0%}".
     ``max_value`` fixes the top of the scale (1.0 for shares); None scales to the data.
+    ``empty_text`` is drawn in place of bars when there are none.
     """
 
     def __init__(
@@ -24,6 +25,7 @@ class BarChart(QWidget):
         *,
         value_format: str = "{:.1f}",
         max_value: float | None = None,
+        empty_text: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -31,6 +33,7 @@ class BarChart(QWidget):
         self.bars = bars
         self.value_format = value_format
         self.max_value = max_value
+        self.empty_text = empty_text
         self.setMinimumHeight(200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -45,6 +48,9 @@ class BarChart(QWidget):
         area = QRectF(self.rect()).adjusted(8, 8, -8, -8)
         painter.drawText(area, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter, self.title)
         if not self.bars:
+            painter.setPen(AXIS_COLOUR)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(area.adjusted(0, line * 2, 0, 0), flags, self.empty_text)
             painter.end()
             return
 

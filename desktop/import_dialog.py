@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from core.i18n import describe_error, tr
 from desktop.jobs import JobHost
 from desktop.operations.directory import ImportOutcome, import_directory_file
+from desktop.widgets import button_box
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class ImportDialog(QDialog):
         mode_row.addWidget(self.replace_button)
         mode_row.addStretch(1)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = button_box(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = self.buttons.addButton(
             tr("gui.import.start"), QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -182,7 +183,7 @@ class ImportDialog(QDialog):
             ]
         )
         self.changes_table.horizontalHeader().setStretchLastSection(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = button_box(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.accept)
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary_label)

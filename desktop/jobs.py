@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from core.errors import Cancelled
 from core.i18n import describe_error, has, tr
 from core.jobs import Progress, ProgressSnapshot
+from desktop.widgets import localize_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +242,7 @@ def present_error(parent: QWidget | None, error: BaseException, *, title: str = 
     box.setText(describe_error(error))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setObjectName("errorBox")
+    localize_buttons(box)
     box.open()
     return box
 

@@ -235,9 +235,11 @@ class MainWindow(QMainWindow):
         return self.table.current_candidate()
 
     def copy_code(self) -> None:
-        """Copy the selected row's code (the answer when nothing else is selected)."""
+        """Copy the selected row's code; the answer row is preselected when there is one."""
         candidate = self.selected_candidate()
         if candidate is None:
+            if self.table.results.rowCount():
+                self.statusBar().showMessage(tr("gui.status.pick_first"), 5000)
             return
         QGuiApplication.clipboard().setText(candidate.cnaps_code)
         self.statusBar().showMessage(

@@ -117,8 +117,13 @@ class ResultTable(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def set_result(self, result: LookupResult | None) -> None:
+        """Show ``result``; only a confident answer is preselected.
+
+        Without an answer no row is selected, so Enter copies nothing until the
+        clerk has picked a candidate on purpose.
+        """
         self.results.set_result(result)
-        if self.results.rowCount():
+        if result is not None and result.answer is not None:
             self.selectRow(0)
 
     def current_row(self) -> int:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.i18n import tr
 from desktop.jobs import Changes, JobHost, present_error
 from desktop.settings import AppSettings, load_settings, save_settings
+from desktop.widgets import button_box
 
 
 class SettingsDialog(QDialog):
@@ -76,9 +77,7 @@ class SettingsDialog(QDialog):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = button_box(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -28,6 +28,7 @@ from core.paths import datasets_dir
 from desktop.jobs import JobHost
 from desktop.operations.training import generate_training_data, retrain_model
 from desktop.settings import AppSettings, load_settings
+from desktop.widgets import button_box
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class GenerateDialog(QDialog):
         self.status_label = QLabel(tr("gui.generate.hint"))
         self.status_label.setObjectName("generateStatus")
         self.status_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = button_box(QDialogButtonBox.StandardButton.Close)
         self.start_button = self.buttons.addButton(
             tr("gui.generate.start"), QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -196,7 +197,7 @@ class RetrainDialog(QDialog):
         self.status_label = QLabel(tr("gui.retrain.hint"))
         self.status_label.setObjectName("retrainStatus")
         self.status_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = button_box(QDialogButtonBox.StandardButton.Close)
         self.start_button = self.buttons.addButton(
             tr("gui.retrain.start"), QDialogButtonBox.ButtonRole.AcceptRole
         )

@@ -125,3 +125,10 @@ def test_present_error_ignores_cancel(qtbot):
     box = present_error(parent, DatabaseError("locked"))
     assert box is not None
     assert "locked" in box.text()
+
+
+def test_error_box_button_is_chinese(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = present_error(parent, DatabaseError("locked"))
+    assert [button.text() for button in box.buttons()] == ["确定"]

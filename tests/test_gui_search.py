@@ -114,11 +114,19 @@ def test_unsure_result_lists_candidates(qtbot, window):
     assert result.answer is None
     assert tr("gui.answer.unsure") in window.answer_label.text()
     assert window.table.results.rowCount() == len(result.candidates) > 0
+    assert window.table.current_row() == -1  # nothing preselected, so Enter cannot copy a guess
+    QGuiApplication.clipboard().setText("unchanged")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert QGuiApplication.clipboard().text() == "unchanged"
+    assert not window.copy_button.isEnabled()
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.table.current_row() == 0
     assert window.confirm_button.text() == tr("gui.button.choose")
 
 
 def test_choosing_candidate_records_correction(qtbot, window, db_path):
     result = search(qtbot, window, "银行")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     chosen = result.candidates[1].cnaps_code
     qtbot.mouseClick(window.confirm_button, Qt.MouseButton.LeftButton)
