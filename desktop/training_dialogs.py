@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import BankcodeError
 from core.i18n import describe_error, tr
 from core.paths import datasets_dir
 from desktop.jobs import JobHost
@@ -135,7 +136,7 @@ class GenerateDialog(QDialog):
     def start(self) -> None:
         try:
             options = self.options(_read_settings(self._db_path))
-        except (ValueError, Exception) as error:  # noqa: BLE001 - invalid options are shown in the form
+        except (ValueError, BankcodeError) as error:  # invalid options or an unreadable database
             self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
             return
         self.start_button.setEnabled(False)
@@ -147,7 +148,7 @@ class GenerateDialog(QDialog):
 
     def _done(self, manifest: Any) -> None:
         self.manifest = manifest
-        self.status_label.setText(manifest_text(manifest, Path(self.out_edit.text())))
+        self.status_label.setText(manifest_text(manifest))
         self.start_button.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:
@@ -155,12 +156,16 @@ class GenerateDialog(QDialog):
         self.start_button.setEnabled(True)
 
 
-def manifest_text(manifest: Any, out_dir: Path) -> str:
-    counts = getattr(manifest, "split_counts", None) or getattr(manifest, "counts", None) or {}
-    total = getattr(manifest, "total", None) or getattr(manifest, "samples", None)
-    if total is None and isinstance(counts, dict):
-        total = sum(value for value in counts.values() if isinstance(value, int))
-    return tr("gui.generate.done", samples=total or 0, path=str(out_dir))
+def manifest_text(manifest: Any) -> str:
+    """Summarize a ``core.augment.dataset.DatasetManifest`` in one Chinese line."""
+    llm_samples = manifest.counts_by_source.get("llm", 0)
+    return tr(
+        "gui.generate.done",
+        samples=manifest.samples,
+        branches=manifest.branches_used,
+        llm=llm_samples,
+        path=str(manifest.path),
+    )
 
 
 class RetrainDialog(QDialog):

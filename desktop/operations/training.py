@@ -24,7 +24,7 @@ def generate_training_data(
     """Build a dataset folder from the directory with ``core.augment.build_dataset``."""
 
     def work(progress: Progress) -> Any:
-        from core.augment import build_dataset
+        from core.augment.dataset import build_dataset
         from core.store import open_directory
 
         directory = open_directory(db_path)
@@ -72,7 +72,6 @@ def evaluate_engine(
 
     def work(progress: Progress) -> Any:
         from core.evaluate import evaluate_file
-
         from desktop.engine import open_engine
 
         progress.start_stage("loading engine")
