@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 # Weight of a sound-alike character relative to an exact one.
 PINYIN_WEIGHT = 0.5
+# Characters in more than this share of rows ("行", "支") add almost nothing to a
+# score but cost the most to add up, so retrieval skips them.
+COMMON_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -183,13 +186,14 @@ class BranchIndex:
     def retrieve(self, text: str, pool: np.ndarray | None, limit: int) -> list[int]:
         """Return up to ``limit`` rows of ``pool`` (all rows when None) that best share ``text``'s characters."""
         scores = np.zeros(len(self.codes), dtype=np.float32)
+        common = COMMON_SHARE * len(self.codes)
         for char in set(text):
             rows = self.postings.get(char)
-            if rows is not None:
+            if rows is not None and len(rows) <= common:
                 scores[rows] += self.weights[char]
         for syllable in {char_pinyin(char) for char in text}:
             rows = self.pinyin_postings.get(syllable)
-            if rows is not None:
+            if rows is not None and len(rows) <= common:
                 scores[rows] += PINYIN_WEIGHT * self.pinyin_weights[syllable]
         if pool is None:
             candidates = np.arange(len(self.codes), dtype=np.int32)

@@ -25,13 +25,21 @@ MARGIN = 0.12
 # Penalty per place of the query that the branch is not in.
 PLACE_CONFLICT_PENALTY = 0.3
 # Penalty when both sides name a unit type and they differ ("支行" against "分理处").
-UNIT_MISMATCH_PENALTY = 0.06
-# Share of a character's weight that a homophone typo still costs ("瓶泉" for "平泉").
+UNIT_MISMATCH_PENALTY = 0.2
+# Cost of a homophone substitution ("瓶泉" for "平泉") and of a doubled character,
+# in units of one edit.
 HOMOPHONE_COST = 0.35
+DOUBLED_COST = 0.5
+# Minimum cost of one edit as a share of the similarity.
+MIN_EDIT_COST = 0.2
 # Penalty when the branch's name has places the query leaves out ("新沙" for "深圳新沙").
-OMITTED_PLACE_PENALTY = 0.1
+OMITTED_PLACE_PENALTY = 0.2
 # Penalty when one unit type contains the other ("支行" against "支行营业部").
-UNIT_VARIANT_PENALTY = 0.1
+UNIT_VARIANT_PENALTY = 0.2
+
+# Sounds of the characters of "银行", "储蓄", "农商": what is left of a
+# mistyped bank name in front of the branch.
+_BANK_WORD_SOUNDS = frozenset({"yin", "hang", "xing", "chu", "xu", "nong", "shang"})
 
 _UNIT_SUFFIX = re.compile(
     r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
@@ -57,22 +65,38 @@ def entity_places(entity: str) -> str:
     return _TYPE_WORDS.sub("", entity)
 
 
-def similarity(left: str, right: str) -> float:
-    """Return the similarity in [0, 1] of two normalized strings, tolerant of homophones.
+def similarity(left: str, right: str, length: int = 0) -> float:
+    """Return the similarity in [0, 1] of two normalized strings, tolerant of typos.
 
-    The base is the normalized Levenshtein similarity, so one wrong character in a
-    three-character name costs a third. A wrong character that sounds the same
-    costs only ``HOMOPHONE_COST`` of that.
+    Each edit costs ``max(1 / length, MIN_EDIT_COST)`` of the longer string, so one
+    wrong character in a long name ("城北" for "城西" in a ten-character name) still
+    costs enough to keep the match below the answer threshold. A homophone
+    ("瓶泉" for "平泉") costs ``HOMOPHONE_COST`` of an edit and a doubled character
+    ``DOUBLED_COST``, because those are how clerks mistype the same branch.
+    ``length``, when given, replaces the longer length in the edit cost, so shared
+    places around the edit do not dilute it.
     """
     if left == right:
         return 1.0
     if not left or not right:
         return 0.0
-    by_chars = Levenshtein.normalized_similarity(left, right)
-    by_sound = Levenshtein.normalized_similarity(
-        [char_pinyin(char) for char in left], [char_pinyin(char) for char in right]
-    )
-    return max(by_chars, by_chars + (1 - HOMOPHONE_COST) * (by_sound - by_chars))
+    operations = Levenshtein.editops(left, right)
+    cost = 0.0
+    for operation in operations:
+        if operation.tag == "replace":
+            same_sound = char_pinyin(left[operation.src_pos]) == char_pinyin(right[operation.dest_pos])
+            cost += HOMOPHONE_COST if same_sound else 1.0
+        elif operation.tag == "delete":
+            cost += DOUBLED_COST if _is_doubled(left, operation.src_pos) else 1.0
+        else:
+            cost += DOUBLED_COST if _is_doubled(right, operation.dest_pos) else 1.0
+    unit = max(1.0 / (length or max(len(left), len(right))), MIN_EDIT_COST)
+    return max(0.0, 1.0 - cost * unit)
+
+
+def _is_doubled(text: str, position: int) -> bool:
+    char = text[position]
+    return (position > 0 and text[position - 1] == char) or (position + 1 < len(text) and text[position + 1] == char)
 
 
 @dataclass(frozen=True)
@@ -185,12 +209,19 @@ def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
         # The branch's name has places the query leaves out ("新沙" for "深圳新沙").
         penalty = 0.0 if remaining == branch else OMITTED_PLACE_PENALTY
         best = max(best, similarity(query.branch, branch) - penalty)
-    if not query.places:
-        best = max(best, similarity(query.core, core))
+    # Whole cores as well: a homophone of a place suffix ("葫芦岛使铁北路" for
+    # "葫芦岛市铁北路") hides the place boundary from the split above.
+    best = max(best, similarity(query.core, core, max(len(query_tail), len(branch_tail), 1)))
     extra = len(query.branch) - len(remaining)
-    if len(remaining) >= 2 and 0 < extra <= 2 and query.branch.endswith(remaining):
+    if (
+        not query.whole
+        and len(remaining) >= 2
+        and 0 < extra <= 2
+        and query.branch.endswith(remaining)
+        and all(char_pinyin(char) in _BANK_WORD_SOUNDS for char in query.branch[:extra])
+    ):
         # Leftovers of a mistyped bank name before the branch ("邮储银兴山丹县").
-        best = max(best, 1.0 - 0.1 * extra)
+        best = max(best, 1.0 - 0.05 * extra)
     if query.generic_bank or not rest:
         # The query's places may be those in the entity's name ("临汾市尧都区信用社").
         written = entity_places(index.entities[row]) + core

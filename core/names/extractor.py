@@ -141,7 +141,7 @@ class BankMatcher:
                 ref = self.forms.get(form)
                 if ref is None:
                     continue
-                if not ref.entities and "银行" not in form and _STREET_AFTER.match(text, start + length):
+                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(text, start + length):
                     continue
                 if best is None or length > best[1] - best[0]:
                     best = (start, start + length, ref)
@@ -164,12 +164,17 @@ class BankMatcher:
                 ref = self.sounds.get(sounds[start : start + length])
                 if ref is None:
                     continue
-                if _STREET_AFTER.match(text, start + length):
+                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(text, start + length):
                     continue
                 if best is None or length > best[1] - best[0]:
                     best = (start, start + length, ref)
                 break
         return best
+
+
+def _may_be_street(form: str, ref: BankRef) -> bool:
+    """Whether a bank form is also an everyday word ("平安", "民生"), unlike "工行" or "华夏银行"."""
+    return not ref.entities and "银行" not in form and not form.endswith("行")
 
 
 @dataclass(frozen=True)
