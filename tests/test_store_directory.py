@@ -112,7 +112,7 @@ def test_import_into_read_only_rejected(demo_directory):
 
 
 class _ReadDuringImport(Progress):
-    """Progress that reads the database from a second connection while the import holds its transaction."""
+    """Progress that reads the database from a second connection inside the import's transaction."""
 
     def __init__(self, path):
         super().__init__()

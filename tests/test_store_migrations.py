@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -94,3 +95,24 @@ def test_alias_pair_is_unique(empty_directory):
     empty_directory.db.execute(insert, ["104100004249"])
     with pytest.raises(sqlite3.IntegrityError):
         empty_directory.db.execute(insert, ["102100020794"])
+
+
+def test_concurrent_first_open_migrates_once(tmp_path):
+    path = tmp_path / "race.sqlite"
+    errors: list[BaseException] = []
+
+    def open_once() -> None:
+        try:
+            open_directory(path, create_demo=False).close()
+        except BaseException as error:  # reported by the assert below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with open_directory(path, create_demo=False) as directory:
+        assert applied_migrations(directory.db.conn) == ALL_NAMES
+        assert directory.db.execute("SELECT count(*) FROM cities").fetchone()[0] == 2170

@@ -1,4 +1,4 @@
-"""Which column of a directory file holds the code, the name and the clearing code.
+"""Find the columns of a directory file that contain the code, the name and the clearing code.
 
 A header row is matched against known column names in Chinese and English. A file
 without a header (the payment system's UNL export has none) is read by content:
@@ -131,7 +131,7 @@ def map_header(header: Sequence[str]) -> ColumnMapping:
 
 
 def looks_like_header(row: Sequence[str]) -> bool:
-    """Whether a first row is a header: it names a known column, or holds no 12-digit value."""
+    """Whether a first row is a header: it names a known column, or contains no 12-digit value."""
     mapping = map_header(row)
     if mapping.code is not None or mapping.name is not None or mapping.clearing is not None:
         return True

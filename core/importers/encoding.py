@@ -1,8 +1,8 @@
 """Text encoding of a directory file: UTF-8 (with or without BOM) or GB18030.
 
-Bank systems in China export GBK or GB18030, and GB18030 decodes every GBK file,
-so the two candidates are tried in that order on the start of the file;
-charset-normalizer is only asked when neither decodes it.
+Bank systems in China export UTF-8, GBK or GB18030. GB18030 decodes every GBK
+file, so the start of the file is decoded as UTF-8 first, then as GB18030.
+charset-normalizer is asked only when neither decodes it.
 """
 
 from __future__ import annotations

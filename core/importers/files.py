@@ -44,7 +44,7 @@ class RawRow:
 
 @dataclass(frozen=True)
 class FilePreview:
-    """What the import dialog shows before importing: how the file will be read."""
+    """The detected layout of a directory file and its first rows, shown by the import dialog."""
 
     path: Path
     format: str  # "csv", "unl", "xlsx", "json" or "jsonl"

@@ -1,7 +1,8 @@
 """Row sources per file format: each yields ``(line_no, cells)`` with text cells.
 
-Every reader streams: it holds one row (one JSON object) at a time, so a file of a
-million rows is read in bounded memory. ``line_no`` is the physical line of a text
+Every reader streams, keeping at most one row (or one 64 KiB chunk of JSON text
+plus the object being parsed) in memory, so a file of a million rows is read in
+bounded memory. ``line_no`` is the physical line of a text
 file, the sheet row of a workbook and the line where a JSON object starts.
 """
 
@@ -75,7 +76,7 @@ def sniff_delimiter(lines: list[str]) -> str | None:
 
 @dataclass(frozen=True)
 class TextLayout:
-    """How a text file is read: its codec, its kind and, for delimited text, the delimiter."""
+    """The reading parameters of a text file: codec, kind and, for delimited text, the delimiter."""
 
     encoding: str
     kind: str  # "delimited", "json" (one array) or "jsonl" (one object a line)

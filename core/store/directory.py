@@ -63,9 +63,9 @@ def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
 class Directory:
     """The bank directory database: a ``sqlite_utils.Database`` plus a few typed reads.
 
-    The connection may be passed between threads (a GUI worker runs imports) but
-    must not be used by two threads at once; open one ``Directory`` per thread
-    for concurrent use.
+    The connection may be handed to another thread, because a GUI worker runs
+    imports. It must not be used by two threads at once, so open one
+    ``Directory`` per thread for concurrent use.
     """
 
     def __init__(self, db: sqlite_utils.Database, path: Path, *, read_only: bool = False) -> None:

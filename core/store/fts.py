@@ -74,7 +74,7 @@ def _insert(conn: sqlite3.Connection, source: str) -> None:
 
 
 def rebuild_all(conn: sqlite3.Connection) -> None:
-    """Refill both indexes from ``branches``; the caller holds the transaction."""
+    """Refill both indexes from ``branches``; call it inside the import's transaction."""
     register_functions(conn)
     conn.execute("DELETE FROM branches_fts")
     conn.execute("INSERT INTO branches_chars (branches_chars) VALUES ('delete-all')")
@@ -86,7 +86,7 @@ def remove_codes(conn: sqlite3.Connection, codes_table: str) -> None:
 
     Call it before ``branches`` changes: a contentless FTS5 table can only delete
     a row when given the exact text it indexed, which is computed from the name
-    still stored in ``branches``. The caller holds the transaction.
+    still stored in ``branches``. Call it inside the import's transaction.
     """
     register_functions(conn)
     conn.execute(

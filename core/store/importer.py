@@ -23,7 +23,7 @@ from typing import Literal
 
 from core.checkdigit import is_valid_code
 from core.errors import DatabaseError, ImportFileError
-from core.importers import RawRow, preview_file, read_directory_file
+from core.importers import FilePreview, RawRow, preview_file, read_directory_file
 from core.jobs import Progress
 from core.store import fts
 from core.store.derive import legal_name
@@ -40,9 +40,10 @@ LOOKUP_CHUNK = 900
 # Only this many skipped rows and check-digit failures are kept in the summary;
 # the counts are always complete.
 MAX_LISTED = 10_000
-# Page cache for the import connection, in KiB (negative PRAGMA cache_size): FTS5
-# builds its segments in this cache, and the default 2 MiB made the first import
-# of 150,000 rows about 1.6 times slower.
+# Page cache for the import connection, in KiB (negative PRAGMA cache_size). FTS5
+# builds its segments in this cache: filling the single-character index with
+# 150,000 names took 9.3 s instead of 15.6 s with the default 2 MiB (one run on a
+# busy 2-core machine, so an estimate).
 IMPORT_CACHE_KIB = 64 * 1024
 # Above this share of changed rows, refilling the full-text indexes from scratch
 # is cheaper than deleting and re-inserting row by row.
@@ -70,7 +71,7 @@ class SkippedRow:
 
 @dataclass
 class ImportSummary:
-    """What one import read and changed."""
+    """Counts, skipped rows and timing of one import."""
 
     import_id: int
     path: Path
@@ -299,12 +300,13 @@ def import_directory(
 ) -> ImportSummary:
     """Import the directory file ``path`` into ``directory`` in one transaction.
 
-    ``replace`` makes the file the whole directory: codes missing from it are
-    removed. ``merge`` only adds new codes and renames existing ones. Bad rows are
-    skipped and listed in the summary by line number; a fatal problem raises
-    ``ImportFileError`` (the file) or ``DatabaseError`` (the database), and a cancel
-    through ``progress`` raises ``Cancelled``; in all three cases the database is
-    left exactly as it was.
+    ``replace`` makes the file the whole directory, so codes missing from it are
+    removed. ``merge`` only adds new codes, renames existing ones and fills in
+    clearing codes, keeping stored ones the file lacks. Bad rows are skipped and
+    listed in the summary by line number. A fatal problem raises
+    ``ImportFileError`` (the file) or ``DatabaseError`` (the database), and a
+    cancel through ``progress`` raises ``Cancelled``. In all three cases the
+    database is left exactly as it was.
     """
     if mode not in ("replace", "merge"):
         raise ValueError(f"mode must be 'replace' or 'merge', got {mode!r}")
@@ -396,7 +398,11 @@ def import_directory(
 
 
 def _stage_file(
-    conn: sqlite3.Connection, path: Path, preview, summary: ImportSummary, progress: Progress | None
+    conn: sqlite3.Connection,
+    path: Path,
+    preview: FilePreview,
+    summary: ImportSummary,
+    progress: Progress | None,
 ) -> None:
     if progress is not None:
         progress.start_stage("read")

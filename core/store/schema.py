@@ -1,8 +1,8 @@
 """Schema of the directory database as named migrations.
 
 Each migration runs once, inside the transaction that records its name in
-``schema_migrations``; ``PRAGMA user_version`` mirrors the number applied so an
-external tool can see the version without reading the table. Append new
+``schema_migrations``. ``PRAGMA user_version`` is set to the number applied, so
+an external tool can see the version without reading the table. Append new
 migrations at the end and never edit one that has shipped: an existing user
 database has already run it.
 """

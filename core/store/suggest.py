@@ -36,8 +36,8 @@ def _variants(code: str) -> set[str]:
 def suggest_codes(directory: Directory, code: str) -> list[str]:
     """Return the codes in ``directory`` one digit away from ``code``, sorted.
 
-    One digit away means one substituted digit or two adjacent digits swapped;
-    an 11- or 13-digit ``code`` also matches codes with one digit inserted or
+    One digit away means one substituted digit or two adjacent digits swapped.
+    An 11- or 13-digit ``code`` also matches codes with one digit inserted or
     dropped. Characters other than digits are ignored, and ``code`` itself is
     never returned. A result is a guess to show the user, never an answer.
     """
