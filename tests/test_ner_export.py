@@ -19,7 +19,13 @@ TEXTS = ["中国工商银行股份有限公司北京新华支行", "北京新华
 @pytest.fixture(scope="module")
 def trained(ner_data_dir, tmp_path_factory):
     config = TrainConfig(
-        num_layers=2, hidden_size=64, num_heads=2, intermediate_size=128, max_steps=30, eval_steps=30, threads=1
+        num_layers=2,
+        hidden_size=64,
+        num_heads=2,
+        intermediate_size=128,
+        max_steps=30,
+        eval_steps=30,
+        threads=1,
     )
     train = read_split(ner_data_dir, "train")
     vocab = build_vocab(config, [example.text for example in train])
@@ -40,7 +46,9 @@ def torch_logits(trained_model, texts, max_length):
 @pytest.mark.parametrize(("quantization", "tolerance"), [("float32", 1e-4), ("int8", 0.25)])
 def test_ct2_logits_match_torch(trained, tmp_path, quantization, tolerance):
     config, trained_model = trained
-    folder = export_model(trained_model, tmp_path / "model", version="test", config=config, quantization=quantization)
+    folder = export_model(
+        trained_model, tmp_path / "model", version="test", config=config, quantization=quantization
+    )
     runtime = NerModel(folder, NerOptions(compute_type="default", intra_threads=1))
 
     expected = torch_logits(trained_model, TEXTS, config.max_length)

@@ -23,20 +23,45 @@ def test_tags_from_entities():
 @pytest.mark.parametrize(
     ("text", "tags", "expected"),
     [
-        ("工行知春路", ["B-BANK", "I-BANK", "B-BRANCH", "I-BRANCH", "I-BRANCH"],
-         [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")]),
+        (
+            "工行知春路",
+            ["B-BANK", "I-BANK", "B-BRANCH", "I-BRANCH", "I-BRANCH"],
+            [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")],
+        ),
         # I- without a B- opens a span.
-        ("工行知春路", ["I-BANK", "I-BANK", "O", "I-BRANCH", "I-BRANCH"],
-         [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 3, 5, "春路")]),
+        (
+            "工行知春路",
+            ["I-BANK", "I-BANK", "O", "I-BRANCH", "I-BRANCH"],
+            [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 3, 5, "春路")],
+        ),
         # An I- of another label closes the open span and opens its own.
-        ("工行知春路", ["B-BANK", "I-BANK", "I-BRANCH", "I-BRANCH", "I-BRANCH"],
-         [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")]),
+        (
+            "工行知春路",
+            ["B-BANK", "I-BANK", "I-BRANCH", "I-BRANCH", "I-BRANCH"],
+            [Entity("BANK", 0, 2, "工行"), Entity("BRANCH", 2, 5, "知春路")],
+        ),
         # B- right after a span of the same label starts a second span.
-        ("北京海淀", ["B-LOC", "I-LOC", "B-LOC", "I-LOC"],
-         [Entity("LOC", 0, 2, "北京"), Entity("LOC", 2, 4, "海淀")]),
+        (
+            "北京海淀",
+            ["B-LOC", "I-LOC", "B-LOC", "I-LOC"],
+            [Entity("LOC", 0, 2, "北京"), Entity("LOC", 2, 4, "海淀")],
+        ),
         # Spaces and punctuation are trimmed from span edges; a punctuation-only span is dropped.
-        ("建行(左家塘支行)", ["B-BANK", "I-BANK", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH", "I-BRANCH"],
-         [Entity("BANK", 0, 2, "建行"), Entity("BRANCH", 3, 8, "左家塘支行")]),
+        (
+            "建行(左家塘支行)",
+            [
+                "B-BANK",
+                "I-BANK",
+                "I-BRANCH",
+                "I-BRANCH",
+                "I-BRANCH",
+                "I-BRANCH",
+                "I-BRANCH",
+                "I-BRANCH",
+                "I-BRANCH",
+            ],
+            [Entity("BANK", 0, 2, "建行"), Entity("BRANCH", 3, 8, "左家塘支行")],
+        ),
         (" 工行 ", ["B-BANK", "I-BANK", "I-BANK", "I-BANK"], [Entity("BANK", 1, 3, "工行")]),
         ("（）", ["B-LOC", "I-LOC"], []),
         ("工行", ["O", "O"], []),
@@ -75,8 +100,12 @@ def test_vocab_without_special_tokens_is_rejected(tmp_path):
 
 
 def test_config_from_toml_and_json(tmp_path):
-    (tmp_path / "a.toml").write_text("num_layers = 2\nlearning_rate = 1\nquantization = 'float32'\n", encoding="utf-8")
-    (tmp_path / "a.json").write_text(json.dumps({"num_layers": 2, "learning_rate": 1, "quantization": "float32"}))
+    (tmp_path / "a.toml").write_text(
+        "num_layers = 2\nlearning_rate = 1\nquantization = 'float32'\n", encoding="utf-8"
+    )
+    (tmp_path / "a.json").write_text(
+        json.dumps({"num_layers": 2, "learning_rate": 1, "quantization": "float32"})
+    )
     expected = TrainConfig(num_layers=2, learning_rate=1.0, quantization="float32")
     assert load_config(tmp_path / "a.toml") == expected
     assert load_config(tmp_path / "a.json") == expected

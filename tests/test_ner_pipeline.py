@@ -42,7 +42,13 @@ def test_tiny_model_learns_data(ner_tiny_report):
 def test_model_folder_contents(ner_tiny_report, ner_tiny_config):
     path = ner_tiny_report.path
     assert sorted(item.name for item in path.iterdir()) == [
-        "config.json", "ct2", "head.npz", "labels.json", "manifest.json", "metrics.json", "vocab.txt",
+        "config.json",
+        "ct2",
+        "head.npz",
+        "labels.json",
+        "manifest.json",
+        "metrics.json",
+        "vocab.txt",
     ]
     config = json.loads((path / "config.json").read_text())
     assert config["version"] == ner_tiny_report.version
@@ -56,10 +62,14 @@ def test_model_folder_contents(ner_tiny_report, ner_tiny_config):
     assert metrics["test"]["f1"] == pytest.approx(ner_tiny_report.test_metrics.f1)
 
 
-def test_malformed_data_leaves_active_model(registry_with_active, ner_data_dir, ner_tiny_config, tmp_path_factory):
+def test_malformed_data_leaves_active_model(
+    registry_with_active, ner_data_dir, ner_tiny_config, tmp_path_factory
+):
     data_dir = tmp_path_factory.mktemp("bad_data")
     for split in ("train", "dev", "test"):
-        (data_dir / f"{split}.jsonl").write_text((ner_data_dir / f"{split}.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+        (data_dir / f"{split}.jsonl").write_text(
+            (ner_data_dir / f"{split}.jsonl").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     with (data_dir / "test.jsonl").open("a", encoding="utf-8") as handle:
         handle.write('{"text": "工行", "labels": [{"start": 0, "end": 3, "label": "BANK"}]}\n')
     before = registry_with_active.active_model()
@@ -72,7 +82,9 @@ def test_malformed_data_leaves_active_model(registry_with_active, ner_data_dir, 
     assert folder_names(registry_with_active) == names_before
 
 
-def test_failed_training_leaves_active_model(registry_with_active, ner_data_dir, ner_tiny_config, tmp_path_factory):
+def test_failed_training_leaves_active_model(
+    registry_with_active, ner_data_dir, ner_tiny_config, tmp_path_factory
+):
     base = tmp_path_factory.mktemp("not_bert")
     (base / "config.json").write_text(json.dumps({"model_type": "gpt2"}))
     (base / "vocab.txt").write_text("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n工\n", encoding="utf-8")
@@ -108,7 +120,9 @@ def test_cancelled_training_leaves_active_model(registry_with_active, ner_data_d
     assert folder_names(registry_with_active) == names_before
 
 
-def test_model_below_threshold_is_registered_not_activated(registry_with_active, ner_data_dir, ner_tiny_config):
+def test_model_below_threshold_is_registered_not_activated(
+    registry_with_active, ner_data_dir, ner_tiny_config
+):
     before = registry_with_active.active_model()
     config = ner_tiny_config.replace(min_test_f1=1.01, max_steps=20, eval_steps=20)
 

@@ -21,7 +21,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def test_extract_returns_consistent_spans(ner_tiny_model, ner_data_dir):
     examples = read_split(ner_data_dir, "test")[:50]
-    for example, entities in zip(examples, ner_tiny_model.extract_batch([e.text for e in examples]), strict=True):
+    for example, entities in zip(
+        examples, ner_tiny_model.extract_batch([e.text for e in examples]), strict=True
+    ):
         for entity in entities:
             assert entity.label in ENTITY_LABELS
             assert entity.text == example.text[entity.start : entity.end]
@@ -36,7 +38,8 @@ def test_extract_batch_matches_single_extraction(ner_tiny_model):
 
 
 def test_runtime_scores_match_pipeline(ner_tiny_model, ner_tiny_report, ner_data_dir):
-    # The pipeline evaluated with compute_type "default" (the saved int8 weights), as here.
+    # The model was saved as int8, so the fixture's compute type "int8" runs the same
+    # weights as the pipeline's "default".
     metrics = evaluate_extractor(ner_tiny_model, read_split(ner_data_dir, "test"))
     assert metrics.f1 == pytest.approx(ner_tiny_report.test_metrics.f1)
 
@@ -74,7 +77,7 @@ def test_load_active_model_without_models(monkeypatch, tmp_path):
     assert load_active_model() is None
 
 
-def test_load_active_model_with_damaged_folder(ner_user_model, monkeypatch, tmp_path):
+def test_load_active_model_with_damaged_folder(ner_user_model):
     (ner_user_model.path / "labels.json").write_text("[")
     assert load_active_model() is None
 

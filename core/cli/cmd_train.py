@@ -16,13 +16,25 @@ REPORT_INTERVAL_S = 10.0
 
 
 @click.command("train", help=tr("ner.train_help"))
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help=tr("ner.data_help"))
 @click.option(
-    "--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help=tr("ner.config_help")
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help=tr("ner.data_help"),
 )
-@click.option("--base", type=click.Path(file_okay=False, exists=True, path_type=Path), help=tr("ner.base_help"))
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help=tr("ner.config_help"),
+)
+@click.option(
+    "--base", type=click.Path(file_okay=False, exists=True, path_type=Path), help=tr("ner.base_help")
+)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help=tr("ner.out_help"))
-def train_command(data_dir: Path | None, config_file: Path | None, base: Path | None, out_dir: Path | None) -> None:
+def train_command(
+    data_dir: Path | None, config_file: Path | None, base: Path | None, out_dir: Path | None
+) -> None:
     from core.errors import DatasetError
     from core.ner.config import TrainConfig, load_config
     from core.ner.pipeline import TrainReport, train_and_register
@@ -40,7 +52,9 @@ def train_command(data_dir: Path | None, config_file: Path | None, base: Path | 
 
     def run() -> None:
         try:
-            outcome["report"] = train_and_register(data_dir, config, base=base, progress=progress, registry=registry)
+            outcome["report"] = train_and_register(
+                data_dir, config, base=base, progress=progress, registry=registry
+            )
         except BaseException as error:  # handed to the main thread, which re-raises it
             outcome["error"] = error
 
@@ -60,7 +74,9 @@ def _follow(worker: threading.Thread, progress: Progress) -> None:
             worker.join(timeout=0.5)
             snapshot = progress.snapshot()
             now = time.monotonic()
-            if snapshot.stage != last_stage or (snapshot.stage == "train" and now - last_print >= REPORT_INTERVAL_S):
+            if snapshot.stage != last_stage or (
+                snapshot.stage == "train" and now - last_print >= REPORT_INTERVAL_S
+            ):
                 last_stage, last_print = snapshot.stage, now
                 click.echo(_describe(snapshot), err=True)
     except KeyboardInterrupt:
@@ -73,7 +89,11 @@ def _describe(snapshot) -> str:
     if snapshot.stage == "train":
         remaining = tr("ner.stage_remaining", seconds=snapshot.remaining_s) if snapshot.remaining_s else ""
         return tr(
-            "ner.stage_train", done=snapshot.done, total=snapshot.total, elapsed=snapshot.elapsed_s, remaining=remaining
+            "ner.stage_train",
+            done=snapshot.done,
+            total=snapshot.total,
+            elapsed=snapshot.elapsed_s,
+            remaining=remaining,
         )
     return tr(f"ner.stage_{snapshot.stage}") if snapshot.stage else ""
 
@@ -83,7 +103,12 @@ def _print_report(report) -> None:
     previous = report.previous_active or tr("ner.no_previous")
     click.echo(tr("ner.report_version", version=report.version, path=str(report.path)))
     click.echo(
-        tr("ner.report_data", examples=report.train_examples, steps=report.steps, seconds=report.train_seconds)
+        tr(
+            "ner.report_data",
+            examples=report.train_examples,
+            steps=report.steps,
+            seconds=report.train_seconds,
+        )
     )
     click.echo(tr("ner.report_f1", f1=metrics.f1, precision=metrics.precision, recall=metrics.recall))
     for label, scores in sorted(metrics.per_label.items()):

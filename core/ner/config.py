@@ -96,7 +96,9 @@ def load_config(path: Path) -> TrainConfig:
         else:
             values = tomllib.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise TrainingError(f"training config {path} is not valid {path.suffix[1:] or 'TOML'}: {error}") from error
+        raise TrainingError(
+            f"training config {path} is not valid {path.suffix[1:] or 'TOML'}: {error}"
+        ) from error
     if not isinstance(values, dict):
         raise TrainingError(f"training config {path} must be a table of settings")
     return config_from_dict(values)

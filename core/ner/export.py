@@ -32,7 +32,12 @@ MODEL_FORMAT = 1
 
 
 def export_model(
-    trained: TrainedModel, output_dir: Path, *, version: str, config: TrainConfig, quantization: str | None = None
+    trained: TrainedModel,
+    output_dir: Path,
+    *,
+    version: str,
+    config: TrainConfig,
+    quantization: str | None = None,
 ) -> Path:
     """Write the model folder for ``trained`` into ``output_dir`` and return it."""
     from ctranslate2.converters import TransformersConverter
@@ -72,7 +77,13 @@ def export_model(
             "vocab_size": len(trained.vocab),
         },
     )
-    logger.info("exported %s to %s (%s) in %.1f s", trained.hf_dir, output_dir, quantization, time.monotonic() - started)
+    logger.info(
+        "exported %s to %s (%s) in %.1f s",
+        trained.hf_dir,
+        output_dir,
+        quantization,
+        time.monotonic() - started,
+    )
     return output_dir
 
 

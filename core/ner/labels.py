@@ -31,9 +31,9 @@ def tags_from_entities(length: int, entities: Iterable[Entity]) -> list[str]:
 def entities_from_tags(text: str, tags: Sequence[str]) -> list[Entity]:
     """Decode per-character tags into entities, repairing invalid BIO sequences.
 
-    An ``I-X`` that does not continue a span of X opens a new one, a tag of another
-    label closes the open span, and spaces and punctuation are trimmed from both ends
-    of each span (a span that is nothing but punctuation is dropped).
+    An ``I-X`` that does not continue a span of X opens a new one. A tag of another
+    label closes the open span. Spaces and punctuation are trimmed from both ends of
+    each span, so a span of punctuation only is dropped.
     """
     entities: list[Entity] = []
     label: str | None = None

@@ -60,11 +60,17 @@ def score_entities(
     }
     micro = report.get("micro avg", {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0})
     return EntityMetrics(
-        float(micro["precision"]), float(micro["recall"]), float(micro["f1-score"]), int(micro["support"]), per_label
+        float(micro["precision"]),
+        float(micro["recall"]),
+        float(micro["f1-score"]),
+        int(micro["support"]),
+        per_label,
     )
 
 
-def evaluate_extractor(extractor: EntityExtractor, examples: Sequence[Example], batch_size: int = 64) -> EntityMetrics:
+def evaluate_extractor(
+    extractor: EntityExtractor, examples: Sequence[Example], batch_size: int = 64
+) -> EntityMetrics:
     """Run ``extractor`` over the examples' texts and score its entities against theirs."""
     texts = [example.text for example in examples]
     predicted: list[list[Entity]] = []

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TrainReport:
-    """What one training run produced and whether the new model is now active."""
+    """The outcome of one training run: the new model, its scores and whether it is now active."""
 
     version: str
     path: Path
@@ -51,7 +51,10 @@ def train_and_register(
     progress: Progress | None = None,
     registry: ModelRegistry | None = None,
 ) -> TrainReport:
-    """Train on ``data_dir`` and register the model; raise ``TrainingError``, ``DatasetError`` or ``Cancelled``."""
+    """Train on ``data_dir`` and register the model.
+
+    Raises ``TrainingError``, ``DatasetError`` or ``Cancelled``.
+    """
     # Imported here so that importing this module (as the GUI does) does not load torch.
     from core.ner.export import export_model
     from core.ner.runtime import NerModel, NerOptions
@@ -80,20 +83,26 @@ def train_and_register(
         test_metrics = evaluate_extractor(model, test)
         del model
         _stage(progress, "register")
-        _write_json(staging / "metrics.json", {
-            "test": test_metrics.to_dict(),
-            "dev": trained.dev_metrics.to_dict() if trained.dev_metrics else None,
-            "best_step": trained.best_step,
-        })
-        _write_json(staging / "manifest.json", {
-            "data_dir": str(data_dir),
-            "data_manifest": manifest,
-            "examples": {"train": len(train), "dev": len(dev), "test": len(test)},
-            "config": config.to_dict(),
-            "base": str(base or ""),
-            "steps": trained.steps,
-            "train_seconds": round(trained.train_seconds, 1),
-        })
+        _write_json(
+            staging / "metrics.json",
+            {
+                "test": test_metrics.to_dict(),
+                "dev": trained.dev_metrics.to_dict() if trained.dev_metrics else None,
+                "best_step": trained.best_step,
+            },
+        )
+        _write_json(
+            staging / "manifest.json",
+            {
+                "data_dir": str(data_dir),
+                "data_manifest": manifest,
+                "examples": {"train": len(train), "dev": len(dev), "test": len(test)},
+                "config": config.to_dict(),
+                "base": str(base or ""),
+                "steps": trained.steps,
+                "train_seconds": round(trained.train_seconds, 1),
+            },
+        )
         path = registry.register(staging, version)
     except BankcodeError:
         shutil.rmtree(staging, ignore_errors=True)
@@ -110,7 +119,10 @@ def train_and_register(
         registry.activate(version)
     else:
         logger.warning(
-            "model %s not activated: test entity F1 %.4f is below %.4f", version, test_metrics.f1, config.min_test_f1
+            "model %s not activated: test entity F1 %.4f is below %.4f",
+            version,
+            test_metrics.f1,
+            config.min_test_f1,
         )
     report = TrainReport(
         version=version,
@@ -127,7 +139,10 @@ def train_and_register(
     )
     logger.info(
         "model %s: test entity F1 %.4f, %s, %.0f s in all",
-        version, test_metrics.f1, "activated" if activated else "not activated", report.total_seconds,
+        version,
+        test_metrics.f1,
+        "activated" if activated else "not activated",
+        report.total_seconds,
     )
     return report
 

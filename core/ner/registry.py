@@ -93,13 +93,18 @@ class ModelRegistry:
                     self._write_state({"active": version, "history": history})
                     logger.info("rolled back NER model from %s to %s", current, version)
                     return ModelInfo(**{**available[version].__dict__, "active": True})
-        raise ModelError("no earlier NER model to roll back to; activate a version by name instead")
+        raise ModelError(
+            "no earlier NER model to roll back to; activate a version by name instead",
+            key="ner.nothing_to_roll_back",
+        )
 
     def new_version(self) -> str:
         """Return an unused version name made of the UTC time."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         version, suffix = stamp, 1
-        while (self.root / f"{FOLDER_PREFIX}{version}").exists() or (self.root / f".staging-{version}").exists():
+        while (self.root / f"{FOLDER_PREFIX}{version}").exists() or (
+            self.root / f".staging-{version}"
+        ).exists():
             suffix += 1
             version = f"{stamp}-{suffix}"
         return version
@@ -123,7 +128,12 @@ class ModelRegistry:
             if info.version == version:
                 return info
         known = ", ".join(info.version for info in models) or "none"
-        raise ModelError(f"NER model version {version!r} not found; available versions: {known}", version=version)
+        raise ModelError(
+            f"NER model version {version!r} not found; available versions: {known}",
+            key="ner.version_not_found",
+            version=version,
+            known=known,
+        )
 
     def _active_version(self) -> str | None:
         for folder_root in (self.root, self.fallback):
@@ -142,7 +152,9 @@ class ModelRegistry:
         try:
             state = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise ModelError(f"model registry {path} cannot be read ({error}); delete it to start afresh") from error
+            raise ModelError(
+                f"model registry {path} cannot be read ({error}); delete it to start afresh"
+            ) from error
         if not isinstance(state, dict):
             raise ModelError(f"model registry {path} is not a JSON object; delete it to start afresh")
         return state

@@ -1,8 +1,7 @@
 """The NER runtime: a CTranslate2 encoder and a numpy classification head, without torch.
 
-    model = NerModel("models/ner-20261204-201530", NerOptions(intra_threads=2))
-    model.extract("江油西山的华夏银行")
-    # [Entity("LOC", 0, 2, "江油"), Entity("BRANCH", 2, 4, "西山"), Entity("BANK", 5, 9, "华夏银行")]
+model = NerModel("models/ner-20261204-201530", NerOptions(intra_threads=1))
+model.extract("江油西山的华夏银行")  # a list of core.results.Entity, in text order
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class NerOptions:
-    """How the runtime runs a model; passed on to ``ctranslate2.Encoder``."""
+    """Device and thread settings of the runtime, passed on to ``ctranslate2.Encoder``."""
 
     # "cpu", "cuda" or "auto"; the product ships and tests the CPU path only.
     device: str = "cpu"
@@ -65,7 +64,10 @@ class NerModel:
         model_length = int(config["max_length"])
         self.max_length = min(self.options.max_length or model_length, model_length)
         if self._weight.shape[1] != len(self.tags):
-            raise ModelError(f"NER model {self.path}: head.npz has {self._weight.shape[1]} outputs for {len(self.tags)} tags")
+            raise ModelError(
+                f"NER model {self.path}: head.npz has {self._weight.shape[1]} outputs "
+                f"for {len(self.tags)} tags; export the model again"
+            )
         try:
             self._encoder = ctranslate2.Encoder(
                 str(self.path / "ct2"),
@@ -76,7 +78,13 @@ class NerModel:
             )
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"CTranslate2 cannot load {self.path / 'ct2'}: {error}") from error
-        logger.info("loaded NER model %s from %s (%s, %s)", self.version, self.path, self.options.device, self.options.compute_type)
+        logger.info(
+            "loaded NER model %s from %s (%s, %s)",
+            self.version,
+            self.path,
+            self.options.device,
+            self.options.compute_type,
+        )
 
     def extract(self, text: str) -> list[Entity]:
         return self.extract_batch([text])[0]

@@ -1,9 +1,10 @@
 """Rule-built labelled queries from official branch names, for tests and a stand-in data set.
 
-The real training data comes from ``bankcode augment``; this module only splits an
-official name into BANK / LOC / BRANCH by a few rules (the bank ends at its first
-"银行" or "联社" plus legal suffix, a leading city or province name is LOC, the rest is
-BRANCH) and writes a handful of query shapes. Names the rules cannot split are skipped.
+The real training data comes from ``bankcode augment``. This module only splits an
+official name into BANK / LOC / BRANCH by three rules and writes a handful of query
+shapes from the parts. The bank ends at its first "银行" or "联社" plus legal suffix, a
+leading city or province name is LOC, and the rest is BRANCH. Names that the rules
+cannot split are skipped.
 
     python -m core.ner.simple_data OUT_DIR [--size 20000] [--seed 7]
 """
@@ -34,7 +35,7 @@ _SHORT_NAMES = {
     "招商银行": ("招行",),
     "中国邮政储蓄银行": ("邮储银行", "邮政银行"),
 }
-# (label, text) pieces; the rules fill these shapes with a name's parts.
+# Query shapes built from a name's parts; make_queries spells each out as (label, text) pieces.
 _SHAPES = ("official", "loc_branch_of_bank", "bank_branch", "bank_loc_branch", "bank_bracket_branch")
 
 
@@ -75,23 +76,35 @@ def make_queries(name: str, rng: random.Random) -> list[dict[str, Any]]:
         if branch.endswith(unit) and len(branch) > len(unit) + 1:
             branch_core = branch[: -len(unit)]
             break
+
     pieces_by_shape = {
         "official": [("BANK", bank), ("LOC", place), ("BRANCH", branch)],
         "loc_branch_of_bank": [("LOC", place), ("BRANCH", branch_core), ("", "的"), ("BANK", short_bank)],
         "bank_branch": [("BANK", short_bank), ("BRANCH", branch)],
         "bank_loc_branch": [("BANK", short_bank), ("LOC", place), ("BRANCH", branch_core)],
-        "bank_bracket_branch": [("BANK", short_bank), ("", "("), ("LOC", place), ("BRANCH", branch), ("", ")")],
+        "bank_bracket_branch": [
+            ("BANK", short_bank),
+            ("", "("),
+            ("LOC", place),
+            ("BRANCH", branch),
+            ("", ")"),
+        ],
     }
+
     shapes = _SHAPES if branch else ("official", "bank_branch")
     records = []
     for shape in rng.sample(shapes, 2):
         text, labels = "", []
         for label, piece in pieces_by_shape[shape]:
             if label and piece:
-                labels.append({"start": len(text), "end": len(text) + len(piece), "label": label, "text": piece})
+                labels.append(
+                    {"start": len(text), "end": len(text) + len(piece), "label": label, "text": piece}
+                )
             text += piece
         if labels:
-            records.append({"text": text, "labels": labels, "cnaps_code": None, "kind": shape, "source": "rules"})
+            records.append(
+                {"text": text, "labels": labels, "cnaps_code": None, "kind": shape, "source": "rules"}
+            )
     return records
 
 
@@ -123,7 +136,9 @@ def write_rule_dataset(
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts[split] = min(len(records), wanted)
     manifest = {"generator": "core.ner.simple_data", "seed": seed, "size": size, "counts": counts}
-    (output_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (output_dir / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return counts
 
 

@@ -67,7 +67,7 @@ def train_model(
     base: Path | None = None,
     progress: Progress | None = None,
 ) -> TrainedModel:
-    """Train on ``train``, evaluate on ``dev`` every ``config.eval_steps`` steps, save the best to ``output_dir``.
+    """Train on ``train`` and save the checkpoint with the best ``dev`` entity F1 to ``output_dir``.
 
     Raises ``Cancelled`` at the next step after ``progress.cancel()``.
     """
@@ -87,7 +87,10 @@ def train_model(
     optimizer, scheduler = _optimizer(model, config, total_steps)
     logger.info(
         "training %s on %d examples for %d steps (%d per epoch), %d parameters",
-        f"from {base}" if base else "from scratch", len(features), total_steps, batches_per_epoch,
+        f"from {base}" if base else "from scratch",
+        len(features),
+        total_steps,
+        batches_per_epoch,
         sum(parameter.numel() for parameter in model.parameters()),
     )
     if progress is not None:
@@ -102,7 +105,9 @@ def train_model(
             shuffler.shuffle(order)
         batch_indices, order = order[: config.batch_size], order[config.batch_size :]
         model.train()
-        input_ids, attention_mask, labels = _collate([features[index] for index in batch_indices], vocab.pad_id)
+        input_ids, attention_mask, labels = _collate(
+            [features[index] for index in batch_indices], vocab.pad_id
+        )
         loss = model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
@@ -121,7 +126,11 @@ def train_model(
         f1 = metrics.f1 if metrics is not None else 0.0
         logger.info(
             "step %d/%d: mean loss %.4f, dev entity F1 %.4f (best %.4f)",
-            step, total_steps, loss_sum / loss_count, f1, max(best_f1, f1),
+            step,
+            total_steps,
+            loss_sum / loss_count,
+            f1,
+            max(best_f1, f1),
         )
         loss_sum, loss_count = 0.0, 0
         if metrics is None or f1 > best_f1:
@@ -130,12 +139,18 @@ def train_model(
             continue
         evaluations_without_gain += 1
         if config.early_stopping_patience and evaluations_without_gain >= config.early_stopping_patience:
-            logger.info("early stop at step %d: no better dev F1 for %d evaluations", step, evaluations_without_gain)
+            logger.info(
+                "early stop at step %d: no better dev F1 for %d evaluations", step, evaluations_without_gain
+            )
             break
 
     elapsed = time.monotonic() - started
-    logger.info("trained %d steps in %.1f s; best dev entity F1 %.4f at step %d", step, elapsed, best_f1, best_step)
-    return TrainedModel(output_dir, vocab, str(base or ""), best_metrics, best_step, step, len(features), elapsed)
+    logger.info(
+        "trained %d steps in %.1f s; best dev entity F1 %.4f at step %d", step, elapsed, best_f1, best_step
+    )
+    return TrainedModel(
+        output_dir, vocab, str(base or ""), best_metrics, best_step, step, len(features), elapsed
+    )
 
 
 def save_checkpoint(model: BertForTokenClassification, vocab: CharVocab, output_dir: Path) -> None:
@@ -155,12 +170,16 @@ def evaluate_torch_model(
     with torch.no_grad():
         for offset in range(0, len(examples), 256):
             chunk = examples[offset : offset + 256]
-            input_ids, attention_mask, _ = _collate([_encode(example, vocab, max_length) for example in chunk], vocab.pad_id)
+            input_ids, attention_mask, _ = _collate(
+                [_encode(example, vocab, max_length) for example in chunk], vocab.pad_id
+            )
             tag_ids = model(input_ids=input_ids, attention_mask=attention_mask).logits.argmax(-1).tolist()
             for example, row in zip(chunk, tag_ids, strict=True):
                 tags = [TAGS[tag_id] for tag_id in row[1 : 1 + min(len(example.text), max_length - 2)]]
                 predicted.append(entities_from_tags(example.text, tags))
-    return score_entities([example.text for example in examples], [example.entities for example in examples], predicted)
+    return score_entities(
+        [example.text for example in examples], [example.entities for example in examples], predicted
+    )
 
 
 def _create_model(config: TrainConfig, vocab: CharVocab, base: Path | None) -> BertForTokenClassification:
@@ -168,10 +187,13 @@ def _create_model(config: TrainConfig, vocab: CharVocab, base: Path | None) -> B
     if base is not None:
         base_config = BertConfig.from_pretrained(str(base))
         if base_config.model_type != "bert":
-            raise TrainingError(f"base model {base} is a {base_config.model_type!r} model; only BERT models can be exported")
+            raise TrainingError(
+                f"base model {base} is a {base_config.model_type!r} model; only BERT models can be exported"
+            )
         if base_config.max_position_embeddings < config.max_length:
             raise TrainingError(
-                f"max_length {config.max_length} exceeds the base model's {base_config.max_position_embeddings} positions"
+                f"max_length {config.max_length} exceeds the base model's "
+                f"{base_config.max_position_embeddings} positions; lower max_length"
             )
         return BertForTokenClassification.from_pretrained(str(base), num_labels=len(TAGS), **label_maps)
     bert_config = BertConfig(
@@ -195,7 +217,7 @@ def _optimizer(
     model: torch.nn.Module, config: TrainConfig, total_steps: int
 ) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
     decay, no_decay = [], []
-    for name, parameter in model.named_parameters():
+    for parameter in model.parameters():
         # Biases and LayerNorm weights are not decayed, as in BERT's own recipe.
         (no_decay if parameter.ndim < 2 else decay).append(parameter)
     optimizer = torch.optim.AdamW(

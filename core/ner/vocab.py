@@ -22,7 +22,9 @@ class CharVocab:
     def __init__(self, tokens: list[str]) -> None:
         missing = [token for token in (PAD, UNK, CLS, SEP) if token not in tokens]
         if missing:
-            raise ModelError(f"vocabulary lacks the special tokens {missing}; rebuild it with CharVocab.build")
+            raise ModelError(
+                f"vocabulary lacks the special tokens {missing}; rebuild it with CharVocab.build"
+            )
         self.tokens = tokens
         self._ids = {token: index for index, token in enumerate(tokens)}
         self.pad_id = self._ids[PAD]
@@ -37,7 +39,9 @@ class CharVocab:
     def build(cls, texts: Iterable[str], min_count: int = 1) -> CharVocab:
         """Collect every character seen at least ``min_count`` times, most frequent first."""
         counts = Counter(char for text in texts for char in text if not char.isspace() or char == " ")
-        chars = sorted((char for char, count in counts.items() if count >= min_count), key=lambda c: (-counts[c], c))
+        chars = sorted(
+            (char for char, count in counts.items() if count >= min_count), key=lambda c: (-counts[c], c)
+        )
         return cls(list(SPECIAL_TOKENS) + [char for char in chars if char not in SPECIAL_TOKENS])
 
     @classmethod
