@@ -223,3 +223,13 @@ def test_derived_columns(empty_directory, tmp_path):
     ).fetchall()
     assert stored == [city, city]
     assert empty_directory.get("999999999999").city_name == ""
+
+
+def test_skip_reasons_have_chinese_text():
+    from core.i18n import has
+    from core.store.importer import SKIP_REASONS
+
+    for reason in SKIP_REASONS:
+        assert has(f"store.skip.{reason}"), reason
+    text = SkippedRow(6, "102290017612 甲", "conflicting_name", first_line=3).reason_text()
+    assert text == "同一联行号在第 3 行已出现，行名不同"

@@ -32,8 +32,9 @@ def format_summary(summary) -> list[str]:
     if summary.skipped_count:
         lines.append(tr("store.summary.skipped", count=summary.skipped_count))
         for row in summary.skipped[:SKIPPED_SHOWN]:
-            reason = tr(f"store.skip.{row.reason}", first_line=row.first_line)
-            lines.append(tr("store.summary.skipped_line", line=row.line_no, reason=reason, value=row.value))
+            lines.append(
+                tr("store.summary.skipped_line", line=row.line_no, reason=row.reason_text(), value=row.value)
+            )
         if summary.skipped_count > SKIPPED_SHOWN:
             lines.append(tr("store.summary.skipped_more", count=summary.skipped_count - SKIPPED_SHOWN))
     if summary.check_digit_warnings:

@@ -23,6 +23,7 @@ from typing import Literal
 
 from core.checkdigit import is_valid_code
 from core.errors import DatabaseError, ImportFileError
+from core.i18n import tr
 from core.importers import FilePreview, RawRow, preview_file, read_directory_file
 from core.jobs import Progress
 from core.store import fts
@@ -67,6 +68,10 @@ class SkippedRow:
     value: str
     reason: str
     first_line: int | None = None
+
+    def reason_text(self) -> str:
+        """Return the Chinese text of ``reason`` for the CLI and the GUI."""
+        return tr(f"store.skip.{self.reason}", first_line=self.first_line)
 
 
 @dataclass
