@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import ImportFileError
 from core.importers import ColumnMapping, preview_file, read_directory_file
-from core.store import import_directory
+from core.store import SkippedRow, import_directory
 
 STORE_DATA = Path(__file__).resolve().parent / "data"
 
@@ -175,3 +175,14 @@ def test_old_xls_rejected(tmp_path):
     with pytest.raises(ImportFileError) as raised:
         preview_file(path)
     assert raised.value.params["key"] == "store.error_xls"
+
+
+def test_headerless_bad_first_row_reported(tmp_path, empty_directory):
+    path = tmp_path / "bad_first.unl"
+    lines = [f"{code}|{name}|" for code, name, _ in EXPECTED[:4]]
+    lines[0] = "10210000002|中国工商银行股份有限公司北京新华支行|"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert preview_file(path).header is None
+    summary = import_directory(empty_directory, path)
+    assert summary.skipped == [SkippedRow(1, "10210000002", "invalid_code")]
+    assert summary.added == 3

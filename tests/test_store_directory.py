@@ -180,3 +180,9 @@ def test_not_a_database(tmp_path):
     with pytest.raises(DatabaseError) as raised:
         open_directory(path)
     assert raised.value.params["key"] == "store.db_corrupt"
+
+
+def test_folder_as_database_path(tmp_path):
+    with pytest.raises(DatabaseError) as raised:
+        open_directory(tmp_path)
+    assert raised.value.params["key"] == "store.db_cannot_open"

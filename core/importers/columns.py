@@ -79,6 +79,7 @@ CLEARING_ALIASES = (
     "clearing",
 )
 
+_NUMBER_LIKE = re.compile(r"['=\"]*\d{6,}(?:\.0+)?\"?")
 _STRIP = re.compile(r"[\s_\-.·:：()（）\[\]【】]+")
 
 
@@ -131,11 +132,16 @@ def map_header(header: Sequence[str]) -> ColumnMapping:
 
 
 def looks_like_header(row: Sequence[str]) -> bool:
-    """Whether a first row is a header: it names a known column, or contains no 12-digit value."""
+    """Whether a first row is a header: it names a known column, or contains no number-like value.
+
+    A cell of six or more digits counts as data even when it is not a valid code,
+    so a headerless file whose first code is mistyped keeps that row as data and
+    the importer reports it by line number.
+    """
     mapping = map_header(row)
     if mapping.code is not None or mapping.name is not None or mapping.clearing is not None:
         return True
-    return not any(CODE_RE.fullmatch(cell.strip()) for cell in row)
+    return not any(_NUMBER_LIKE.fullmatch(cell.strip()) for cell in row)
 
 
 def _cjk_count(text: str) -> int:
