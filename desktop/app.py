@@ -11,11 +11,21 @@ logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the window on ``--db PATH`` (default: the user data folder) and run the event loop."""
+    """Start the window on ``--db PATH`` (default: the user data folder) and run the event loop.
+
+    ``--selftest`` checks the installation instead, before any window exists (desktop/selftest.py).
+    """
     parser = argparse.ArgumentParser(prog="bankcode-gui")
     parser.add_argument("--db", type=Path, default=None, help="directory database file")
     parser.add_argument("-v", "--verbose", action="count", default=0)
+    parser.add_argument("--selftest", action="store_true", help="check the installation, no window")
+    parser.add_argument("--temp-home", action="store_true", help="--selftest in a temporary data folder")
+    parser.add_argument("--report", type=Path, default=None, help="--selftest: also write the report here")
     args = parser.parse_args(argv)
+    if args.selftest:
+        from desktop import selftest
+
+        return selftest.run(args.temp_home, args.db, args.report)
     return run(args.db, args.verbose)
 
 

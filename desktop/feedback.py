@@ -41,6 +41,10 @@ class FeedbackRecorder(QObject):
         self._pause.setInterval(PAUSE_MS)
         self._pause.timeout.connect(lambda: self._log_current())
 
+    def set_pause_ms(self, milliseconds: int) -> None:
+        """Change how long a shown result must stay on screen before it is logged."""
+        self._pause.setInterval(milliseconds)
+
     def open(self) -> None:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback")

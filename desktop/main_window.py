@@ -60,7 +60,10 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.actions_by_name: dict[str, QAction] = build_menus(self)
         self._connect()
-        self.statusBar().showMessage(tr("gui.status.loading"))
+        # Engine state stays in a permanent label; showMessage is for short notices and menu tips.
+        self.engine_label = QLabel(tr("gui.status.loading"))
+        self.engine_label.setObjectName("engineStatus")
+        self.statusBar().addPermanentWidget(self.engine_label)
         self.lookups.reload()
 
     # --- layout -------------------------------------------------------------
@@ -282,15 +285,16 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_engine_loaded(self, info: EngineInfo) -> None:
         self.feedback.open()
-        self.statusBar().showMessage(engine_status(info))
+        self.engine_label.setText(engine_status(info))
         if info.model_error:
-            self.statusBar().showMessage(tr("gui.status.model_failed", status=engine_status(info)))
+            self.engine_label.setText(tr("gui.status.model_failed", status=engine_status(info)))
+            self.engine_label.setToolTip(info.model_error)
         if self._pending_text:
             self._run_lookup()
 
     @Slot(object)
     def _on_engine_failed(self, error: Any) -> None:
-        self.statusBar().showMessage(tr("gui.status.engine_failed"))
+        self.engine_label.setText(tr("gui.status.engine_failed"))
         present_error(self, error, title=tr("gui.status.engine_failed"))
 
     @Slot(object)
@@ -298,7 +302,7 @@ class MainWindow(QMainWindow):
         """Reload what a finished job changed; the current query is searched again."""
         logger.info("reloading after %s", changes)
         if changes.directory or changes.model or changes.settings:
-            self.statusBar().showMessage(tr("gui.status.reloading"))
+            self.engine_label.setText(tr("gui.status.reloading"))
             self.lookups.reload()
 
     @Slot(bool)

@@ -61,3 +61,33 @@ def test_window_menus_match_catalogue(qtbot, demo_db_template, tmp_path):
         assert menu_titles == [tr(f"gui.menu.{menu}") for menu in MENUS]
     finally:
         window.close()
+
+
+def test_job_actions_disabled_while_busy(qtbot, demo_db_template, tmp_path):
+    import shutil
+
+    from desktop.main_window import MainWindow
+
+    db_path = tmp_path / "directory.sqlite"
+    shutil.copyfile(demo_db_template, db_path)
+    window = MainWindow(db_path)
+    qtbot.addWidget(window)
+    try:
+        window.jobs.busy_changed.emit(True)
+        for name in ("import", "batch", "generate", "retrain", "evaluate", "settings"):
+            assert not window.actions_by_name[name].isEnabled(), name
+        assert window.actions_by_name["about"].isEnabled()
+        window.jobs.busy_changed.emit(False)
+        assert window.actions_by_name["import"].isEnabled()
+    finally:
+        window.close()
+
+
+def test_gui_command_has_help():
+    from click.testing import CliRunner
+
+    from core.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["gui", "--help"])
+    assert result.exit_code == 0
+    assert tr("cli.gui_help") in result.output

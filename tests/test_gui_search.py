@@ -19,6 +19,10 @@ from desktop.main_window import MainWindow
 pytestmark = pytest.mark.gui
 
 ZHICHUNLU = "102100020794"  # 中国工商银行股份有限公司北京知春路支行
+# Queries whose outcome does not hang on the calibrated threshold: a full name that
+# leaves out only 股份有限公司, and a road name that hundreds of branches share.
+ANSWERED = "工商银行北京知春路支行"
+AMBIGUOUS = "人民路支行"
 LOAD_TIMEOUT_MS = 60_000
 
 
@@ -64,7 +68,7 @@ def count_rows(db_path, table):
 
 
 def test_typing_demo_query_shows_code(qtbot, window):
-    result = search(qtbot, window, "工行知春路")
+    result = search(qtbot, window, ANSWERED)
     assert result.answer is not None
     assert result.answer.cnaps_code == ZHICHUNLU
     assert table_codes(window)[0] == ZHICHUNLU
@@ -72,12 +76,12 @@ def test_typing_demo_query_shows_code(qtbot, window):
     assert tr("gui.answer.found") in window.answer_label.text()
     assert ZHICHUNLU in window.answer_label.text()
     assert ZHICHUNLU in window.detail.text()
-    assert "工行" in window.query_view.text()
+    assert "工商银行" in window.query_view.text()
     assert tr("gui.entity.BANK") in window.query_view.text()
 
 
 def test_enter_copies_code_and_logs_lookup(qtbot, window, db_path):
-    search(qtbot, window, "工行知春路")
+    search(qtbot, window, ANSWERED)
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert QGuiApplication.clipboard().text() == ZHICHUNLU
@@ -85,7 +89,7 @@ def test_enter_copies_code_and_logs_lookup(qtbot, window, db_path):
 
 
 def test_copy_button_and_ctrl_c(qtbot, window):
-    search(qtbot, window, "工行知春路")
+    search(qtbot, window, ANSWERED)
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == ZHICHUNLU
@@ -95,7 +99,7 @@ def test_copy_button_and_ctrl_c(qtbot, window):
 
 
 def test_down_arrow_moves_selection_from_search_box(qtbot, window):
-    search(qtbot, window, "工行知春路")
+    search(qtbot, window, ANSWERED)
     codes = table_codes(window)
     assert len(codes) > 2
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
@@ -110,7 +114,7 @@ def test_down_arrow_moves_selection_from_search_box(qtbot, window):
 
 
 def test_unsure_result_lists_candidates(qtbot, window):
-    result = search(qtbot, window, "银行")
+    result = search(qtbot, window, AMBIGUOUS)
     assert result.answer is None
     assert tr("gui.answer.unsure") in window.answer_label.text()
     assert window.table.results.rowCount() == len(result.candidates) > 0
@@ -125,7 +129,7 @@ def test_unsure_result_lists_candidates(qtbot, window):
 
 
 def test_choosing_candidate_records_correction(qtbot, window, db_path):
-    result = search(qtbot, window, "银行")
+    result = search(qtbot, window, AMBIGUOUS)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     chosen = result.candidates[1].cnaps_code
@@ -134,14 +138,14 @@ def test_choosing_candidate_records_correction(qtbot, window, db_path):
     directory = open_directory(db_path)
     try:
         row = next(directory.db["corrections"].rows)
-        assert (row["query"], row["chosen_code"], row["previous_code"]) == ("银行", chosen, None)
+        assert (row["query"], row["chosen_code"], row["previous_code"]) == (AMBIGUOUS, chosen, None)
         assert directory.db["lookup_log"].count == 1
     finally:
         directory.close()
 
 
 def test_confirming_answer_records_confirmation(qtbot, window, db_path):
-    search(qtbot, window, "工行知春路")
+    search(qtbot, window, ANSWERED)
     qtbot.keyClick(window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: count_rows(db_path, "corrections") == 1, timeout=10_000)
     directory = open_directory(db_path)
@@ -159,7 +163,7 @@ def test_punctuation_only_query_is_invalid(qtbot, window):
 
 
 def test_escape_clears_search(qtbot, window):
-    search(qtbot, window, "工行知春路")
+    search(qtbot, window, ANSWERED)
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.search.text() == ""
     assert window.table.results.rowCount() == 0
@@ -171,3 +175,31 @@ def test_directory_change_reloads_engine(qtbot, window):
         window.jobs.changed.emit(Changes(directory=True))
     assert window.lookups.info is not first
     assert window.lookups.info.branch_count == 12_130
+
+
+def test_result_left_on_screen_is_logged(qtbot, window, db_path):
+    window.feedback.set_pause_ms(200)
+    search(qtbot, window, ANSWERED)
+    qtbot.waitUntil(lambda: count_rows(db_path, "lookup_log") == 1, timeout=10_000)
+    directory = open_directory(db_path)
+    try:
+        row = next(directory.db["lookup_log"].rows)
+        assert (row["query"], row["answer_code"]) == (ANSWERED, ZHICHUNLU)
+    finally:
+        directory.close()
+
+
+def test_typing_on_does_not_log_intermediate_results(qtbot, window, db_path):
+    window.feedback.set_pause_ms(60_000)
+    search(qtbot, window, "工商银行")
+    search(qtbot, window, ANSWERED)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: count_rows(db_path, "lookup_log") == 1, timeout=10_000)
+    qtbot.wait(300)
+    assert count_rows(db_path, "lookup_log") == 1
+
+
+def test_status_bar_shows_engine_state(window):
+    text = window.engine_label.text()
+    assert "12,130" in text
+    assert tr("gui.status.extractor_rules") in text or "模型" in text
