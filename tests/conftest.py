@@ -128,3 +128,17 @@ def ner_user_model(ner_tiny_model_dir, bankcode_home):
     _store_shutil.copytree(ner_tiny_model_dir, target)
     version = _ner_json.loads((target / "config.json").read_text(encoding="utf-8"))["version"]
     return default_registry().activate(version)
+
+
+# --- lookup fixtures: one engine over the demo directory, shared by the session -----
+
+
+@_store_pytest.fixture(scope="session")
+def lookup_engine(demo_db_template):
+    """A ``LookupEngine`` over a read-only open of the demo directory (about 2 s to build)."""
+    from core.lookup.engine import LookupEngine
+    from core.store import open_directory
+
+    directory = open_directory(demo_db_template, read_only=True)
+    yield LookupEngine(directory)
+    directory.close()

@@ -28,7 +28,7 @@ from core.names.extractor import BankRef, RuleExtractor, find_places
 from core.names.gazetteer import Gazetteer, read_city_table
 from core.results import Candidate, Entity, EntityExtractor, LookupResult
 from core.text.banks import banks_by_category
-from core.text.normalize import Normalized, normalize_query, normalize_text, strip_legal_suffix
+from core.text.normalize import Normalized, normalize, normalize_text, strip_asking, strip_legal_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -96,14 +96,15 @@ class LookupEngine:
     def lookup(self, text: str, top: int = 5) -> LookupResult:
         """Look up one query; raises ``InvalidQueryError`` for an empty or punctuation-only one."""
         started = time.perf_counter()
-        normalized = normalize_query(text)
+        whole = normalize(text)
+        normalized = strip_asking(whole)
         if not normalized.text:
             raise InvalidQueryError(
                 f"query {text!r} has no letters or digits; type a branch name or a code",
                 key="lookup.invalid_empty",
                 query=text,
             )
-        result = self._lookup(text, normalized, top)
+        result = self._lookup(text, normalized, top, whole.text)
         return dataclasses.replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def lookup_batch(self, texts: Iterable[str], top: int = 5) -> list[LookupResult]:
@@ -120,24 +121,35 @@ class LookupEngine:
 
     # ---- steps ------------------------------------------------------------
 
-    def _lookup(self, text: str, normalized: Normalized, top: int) -> LookupResult:
+    def _lookup(self, text: str, normalized: Normalized, top: int, unstripped: str) -> LookupResult:
+        """Run the lookup steps in order; ``unstripped`` still has the words of asking."""
         query = normalized.text
         digits = query.replace(" ", "")
         if digits.isdigit():
             return code_queries.lookup_code(self, text, digits, top)
 
-        alias_code = self.aliases.get(query) or self.aliases.get(strip_legal_suffix(query))
+        alias_code = self.aliases.get(unstripped) or self.aliases.get(query) or self.aliases.get(strip_legal_suffix(query))
         if alias_code:
             candidate = self.candidate(self.index.row_of_code[alias_code], 1.0)
             return LookupResult(
                 text, query, candidate, [candidate], 1.0, note=f"alias of {alias_code}", note_key="lookup.note_alias"
             )
 
-        exact = self.index.row_of_key.get(strip_legal_suffix(query))
+        exact = self.index.row_of_name.get(query)
+        if not exact or len(exact) > 1:
+            exact = self.index.row_of_key.get(strip_legal_suffix(query))
         if exact and len(exact) == 1:
             candidate = self.candidate(exact[0], 1.0)
             entities = self._entities(normalized)
             return LookupResult(text, query, candidate, [candidate], 1.0, entities, self.extractor.name)
+        if exact:
+            # The directory lists this name under several codes: only the clerk can choose.
+            candidates = [self.candidate(row, 1.0) for row in exact[:top]]
+            return LookupResult(
+                text, query, None, candidates, 0.5, self._entities(normalized), self.extractor.name,
+                note=f"{len(exact)} codes share this name", note_key="lookup.note_duplicate_name",
+                note_params={"count": str(len(exact))},
+            )
 
         if _LATIN.match(query):
             initials_result = self._lookup_initials(text, query, top)
@@ -169,6 +181,7 @@ class LookupEngine:
         else:
             start, end, ref = found
             rest = query[:start].rstrip(_CONNECTORS) + query[end:].lstrip(_CONNECTORS)
+        rest = strip_legal_suffix(rest)
         places = tuple(form for _, _, form in find_places(rest, self.index.gazetteer))
         return ref, rest, places
 

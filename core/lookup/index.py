@@ -67,6 +67,7 @@ class BranchIndex:
     by_entity: dict[str, np.ndarray]
     head_offices: dict[str, list[int]]  # entity -> rows whose name is the entity alone
     row_of_key: dict[str, list[int]]
+    row_of_name: dict[str, list[int]]  # normalized official name with its legal suffix
     postings: dict[str, np.ndarray]
     weights: dict[str, float]
     pinyin_postings: dict[str, np.ndarray]
@@ -127,7 +128,9 @@ class BranchIndex:
         by_entity_lists: dict[str, list[int]] = {}
         head_offices: dict[str, list[int]] = {}
         row_of_key: dict[str, list[int]] = {}
+        row_of_name: dict[str, list[int]] = {}
         for row, code in enumerate(codes):
+            row_of_name.setdefault(normalize_text(names[row]), []).append(row)
             by_category_lists.setdefault(code[:3], []).append(row)
             by_entity_lists.setdefault(entities[row], []).append(row)
             row_of_key.setdefault(keys[row], []).append(row)
@@ -157,6 +160,7 @@ class BranchIndex:
             by_entity={key: np.asarray(rows, dtype=np.int32) for key, rows in by_entity_lists.items()},
             head_offices=head_offices,
             row_of_key=row_of_key,
+            row_of_name=row_of_name,
             postings=postings,
             weights=weights,
             pinyin_postings=pinyin_postings,
