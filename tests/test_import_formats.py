@@ -186,3 +186,13 @@ def test_headerless_bad_first_row_reported(tmp_path, empty_directory):
     summary = import_directory(empty_directory, path)
     assert summary.skipped == [SkippedRow(1, "10210000002", "invalid_code")]
     assert summary.added == 3
+
+
+def test_headerless_name_beats_address(tmp_path):
+    path = tmp_path / "with_address.unl"
+    lines = [
+        f"{code}|北京市海淀区知春路{index}号院东侧商业楼一层{index}室近地铁十号线西北口步行约五百米|{name}|"
+        for index, (code, name, _) in enumerate(EXPECTED)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert preview_file(path).mapping == ColumnMapping(code=0, name=2, clearing=None)

@@ -80,6 +80,7 @@ CLEARING_ALIASES = (
 )
 
 _NUMBER_LIKE = re.compile(r"['=\"]*\d{6,}(?:\.0+)?\"?")
+_BANK_WORD = re.compile("银行|信用社|联社|支行|分行|营业部|分理处|储蓄所|营业所")
 _STRIP = re.compile(r"[\s_\-.·:：()（）\[\]【】]+")
 
 
@@ -154,14 +155,16 @@ def infer_columns(rows: Sequence[Sequence[str]], known: ColumnMapping | None = N
     Columns where at least half the non-empty cells are 12 digits are code
     columns: the one with the most distinct values is the branch code and the
     next is the clearing code, because many branches share one clearing bank.
-    The name is the column with the most Chinese characters per row.
+    The name is the column where most cells contain a bank word (银行, 支行,
+    信用社, ...), because an address column may be longer; among equals, the
+    one with the most Chinese characters per row wins.
     """
     known = known or ColumnMapping(code=None, name=None)
     width = max((len(row) for row in rows), default=0)
     taken = {index for index in (known.code, known.name, known.clearing) if index is not None}
 
     code_columns: list[tuple[int, int]] = []  # (distinct values, column)
-    cjk_per_column: list[tuple[float, int]] = []
+    name_scores: list[tuple[float, float, int]] = []  # (bank-word share, CJK per row, column)
     for column in range(width):
         if column in taken:
             continue
@@ -172,7 +175,8 @@ def infer_columns(rows: Sequence[Sequence[str]], known: ColumnMapping | None = N
         if len(digit_cells) * 2 >= len(cells):
             code_columns.append((len(set(digit_cells)), column))
             continue
-        cjk_per_column.append((sum(_cjk_count(cell) for cell in cells) / len(rows), column))
+        bank_share = sum(1 for cell in cells if _BANK_WORD.search(cell)) / len(cells)
+        name_scores.append((bank_share, sum(_cjk_count(cell) for cell in cells) / len(rows), column))
 
     # Most distinct first; on a tie the leftmost column is the code.
     code_columns.sort(key=lambda item: (-item[0], item[1]))
@@ -186,7 +190,7 @@ def infer_columns(rows: Sequence[Sequence[str]], known: ColumnMapping | None = N
 
     name = known.name
     if name is None:
-        cjk_per_column.sort(key=lambda item: (-item[0], item[1]))
-        if cjk_per_column and cjk_per_column[0][0] > 0:
-            name = cjk_per_column[0][1]
+        name_scores.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        if name_scores and name_scores[0][1] > 0:
+            name = name_scores[0][2]
     return ColumnMapping(code=code, name=name, clearing=clearing)
