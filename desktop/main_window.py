@@ -83,6 +83,9 @@ class MainWindow(QMainWindow):
         self.answer_label.setObjectName("answerLabel")
         self.answer_label.setTextFormat(Qt.TextFormat.RichText)
         self.answer_label.setWordWrap(True)
+        answer_font = self.answer_label.font()
+        answer_font.setPointSizeF(answer_font.pointSizeF() * 1.1)
+        self.answer_label.setFont(answer_font)
 
         self.table = ResultTable()
         self.detail = DetailPane()

@@ -27,7 +27,7 @@ def highlight_html(text: str, entities: list) -> str:
         span_text = html.escape(text[entity.start : entity.end])
         parts.append(
             f'<span style="background:{colour};" title="{title}">&nbsp;{span_text}'
-            f'<sub style="color:#555;">{title}</sub>&nbsp;</span>'
+            f'<sub style="color:#555;">{title}</sub>&nbsp;</span>&thinsp;'
         )
         position = entity.end
     parts.append(html.escape(text[position:]))

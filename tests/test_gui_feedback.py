@@ -10,8 +10,12 @@ from core.errors import FeedbackError
 from core.feedback import log_lookup, record_correction
 from core.results import Candidate, LookupResult
 
-ANSWER = Candidate("102100000021", "中国工商银行股份有限公司北京新华支行", 0.97, "中国工商银行", "北京市", "北京市")
-OTHER = Candidate("102100000048", "中国工商银行股份有限公司北京东铁匠营支行", 0.41, "中国工商银行", "北京市", "北京市")
+ANSWER = Candidate(
+    "102100000021", "中国工商银行股份有限公司北京新华支行", 0.97, "中国工商银行", "北京市", "北京市"
+)
+OTHER = Candidate(
+    "102100000048", "中国工商银行股份有限公司北京东铁匠营支行", 0.41, "中国工商银行", "北京市", "北京市"
+)
 
 
 def test_log_lookup_stores_answer_and_candidates(demo_directory):
@@ -34,7 +38,11 @@ def test_log_lookup_without_answer(demo_directory):
 def test_record_correction_row(demo_directory):
     row_id = record_correction(demo_directory, " 工行东铁匠营 ", "102100000048", "102100000021")
     row = demo_directory.db["corrections"].get(row_id)
-    assert (row["query"], row["chosen_code"], row["previous_code"]) == ("工行东铁匠营", "102100000048", "102100000021")
+    assert (row["query"], row["chosen_code"], row["previous_code"]) == (
+        "工行东铁匠营",
+        "102100000048",
+        "102100000021",
+    )
     assert (row["status"], row["source"]) == ("active", "local")
 
 

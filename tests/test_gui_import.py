@@ -112,7 +112,10 @@ def test_failed_import_leaves_directory_unchanged(qtbot, dialog, tmp_path, db_pa
     import_dialog.start_import()
     qtbot.waitUntil(lambda: not host.busy, timeout=30_000)
     assert import_dialog.outcome is None
-    assert "数据库未作任何修改" in import_dialog.info_label.text() or "没有一行有效数据" in import_dialog.info_label.text()
+    assert (
+        "数据库未作任何修改" in import_dialog.info_label.text()
+        or "没有一行有效数据" in import_dialog.info_label.text()
+    )
     assert import_dialog.start_button.isEnabled()
     directory = open_directory(db_path)
     try:

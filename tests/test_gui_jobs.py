@@ -30,7 +30,9 @@ def test_job_success_reports_changes(qtbot, host_and_parent):
     host, parent = host_and_parent
     results = []
     with qtbot.waitSignal(host.changed, timeout=5000) as changed:
-        Job(parent, host, lambda progress: 42, title="t", changes=Changes(directory=True)).success(results.append).run()
+        Job(parent, host, lambda progress: 42, title="t", changes=Changes(directory=True)).success(
+            results.append
+        ).run()
     assert results == [42]
     assert changed.args == [Changes(directory=True)]
     assert not host.busy
