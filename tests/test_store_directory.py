@@ -186,3 +186,37 @@ def test_folder_as_database_path(tmp_path):
     with pytest.raises(DatabaseError) as raised:
         open_directory(tmp_path)
     assert raised.value.params["key"] == "store.db_cannot_open"
+
+
+WRITER_SCRIPT = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("DELETE FROM branches")
+print("writing", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+"""
+
+
+def test_read_while_other_process_writes(demo_directory):
+    import subprocess
+    import sys
+
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER_SCRIPT, str(demo_directory.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        with open_directory(demo_directory.path, read_only=True) as reader:
+            assert reader.count() == DEMO_ROWS
+        writer.stdin.write("\n")
+        writer.stdin.flush()
+        assert writer.wait(timeout=60) == 0
+    finally:
+        writer.kill()
+    with open_directory(demo_directory.path, read_only=True) as reader:
+        assert reader.count() == 0
