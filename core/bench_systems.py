@@ -106,13 +106,17 @@ def _load(system: str, db_path: Path):  # noqa: ANN202 - returns a query -> (cod
 
 
 def _load_engine(db_path: Path):  # noqa: ANN202
-    from core.lookup import LookupEngine
+    from core.errors import InvalidQueryError
+    from core.lookup.engine import LookupEngine
     from core.store import open_directory
 
     engine = LookupEngine(open_directory(db_path, create_demo=False))
 
     def lookup(query: str) -> tuple[str | None, float]:
-        result = engine.lookup(query, top=5)
+        try:
+            result = engine.lookup(query, top=5)
+        except InvalidQueryError:
+            return None, 0.0
         if result.answer is None:
             return None, result.confidence
         return result.answer.cnaps_code, result.confidence
