@@ -38,6 +38,10 @@ _INITIAL_SWAPS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"),
 _FINAL_SWAPS = (("ang", "an"), ("eng", "en"), ("ing", "in"), ("iang", "ian"), ("uang", "uan"))
 
 
+# Characters a typo never introduces: a training sample must not turn a bank name rude.
+_OFFENSIVE = frozenset("淫屎尿屁死尸妓奸贱骚婊娼屌逼操粪阴乳裸奶痔癌瘟丧葬坟")
+
+
 def _is_common(char: str) -> bool:
     """Whether ``char`` is a level-1 (most frequent) character of GB 2312."""
     try:
@@ -54,7 +58,7 @@ def _homophone_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str,
     toned: dict[str, list[str]] = defaultdict(list)
     for code in pinyin_dict:
         char = chr(code)
-        if not _is_common(char):
+        if not _is_common(char) or char in _OFFENSIVE:
             continue
         toneless[lazy_pinyin(char, style=Style.NORMAL)[0]].append(char)
         toned[lazy_pinyin(char, style=Style.TONE3)[0]].append(char)
@@ -69,7 +73,7 @@ def _shape_index() -> dict[str, tuple[str, ...]]:
     index: dict[str, set[str]] = defaultdict(set)
     for group in SHAPE_GROUPS:
         for char in group:
-            index[char].update(other for other in group if other != char)
+            index[char].update(other for other in group if other != char and other not in _OFFENSIVE)
     return {char: tuple(sorted(others)) for char, others in index.items()}
 
 

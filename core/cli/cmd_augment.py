@@ -1,0 +1,190 @@
+"""``bankcode augment``: generate NER training data, or re-check a data folder with ``--check``.
+
+Each mode is one option that names it (``--check DIR``) plus a ``_run_<mode>`` function;
+``augment_command`` dispatches on the first mode option given and otherwise generates.
+A new mode adds its option to the decorator list and one line to the dispatch.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from core.i18n import tr
+from core.jobs import Progress
+
+# Samples of the LLM printed by --check for a person to read.
+CHECK_SHOWN = 20
+
+
+@click.command("augment", help=tr("augment.help"))
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), help=tr("cli.db_help"))
+@click.option("--per-branch", type=click.IntRange(min=1), help=tr("augment.per_branch_help"))
+@click.option("--llm", "llm_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help=tr("augment.llm_help"))
+@click.option("--no-llm", is_flag=True, help=tr("augment.no_llm_help"))
+@click.option("--llm-branches", type=click.IntRange(min=0), help=tr("augment.llm_branches_help"))
+@click.option("--llm-time", "llm_time_s", type=click.FloatRange(min=0), help=tr("augment.llm_time_help"))
+@click.option("--threads", type=click.IntRange(min=1), help=tr("augment.threads_help"))
+@click.option("--max-branches", type=click.IntRange(min=1), help=tr("augment.max_branches_help"))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help=tr("augment.out_help"))
+@click.option("--seed", type=int, help=tr("augment.seed_help"))
+@click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help=tr("augment.check_help"))
+def augment_command(**params: Any) -> None:
+    if params["llm_path"] is not None and params["no_llm"]:
+        raise click.UsageError("--llm and --no-llm exclude each other")
+    if params["check_dir"] is not None:
+        _run_check(params["check_dir"])
+        return
+    _run_generate(params)
+
+
+def options_from_params(params: dict[str, Any]):
+    """Build ``AugmentOptions`` from the command's parameters; unset ones keep their defaults."""
+    from core.augment.options import AugmentOptions
+
+    mapping = {
+        "per_branch": params.get("per_branch"),
+        "llm_model_path": params.get("llm_path"),
+        "llm_branches": params.get("llm_branches"),
+        "llm_time_budget_s": params.get("llm_time_s"),
+        "n_threads": params.get("threads"),
+        "max_branches": params.get("max_branches"),
+        "seed": params.get("seed"),
+    }
+    values = {key: value for key, value in mapping.items() if value is not None}
+    if params.get("no_llm"):
+        values["use_llm"] = False
+    return AugmentOptions(**values)
+
+
+def _run_generate(params: dict[str, Any]) -> None:
+    from core.augment.dataset import build_dataset
+    from core.paths import datasets_dir
+    from core.store import open_directory
+
+    options = options_from_params(params)
+    out_dir = params["out_dir"] or datasets_dir() / datetime.now().strftime("augment-%Y%m%d-%H%M%S")
+    progress = Progress()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with open_directory(params["db_path"]) as directory:
+                outcome["manifest"] = build_dataset(directory, out_dir, options, progress)
+        except BaseException as error:  # handed to the main thread, which re-raises it
+            outcome["error"] = error
+
+    # sqlite connections belong to the thread that opened them, so the worker opens its own.
+    worker = threading.Thread(target=run, name="bankcode-augment", daemon=True)
+    worker.start()
+    _follow(worker, progress)
+    if "error" in outcome:
+        raise outcome["error"]
+    for line in summary_lines(outcome["manifest"]):
+        click.echo(line)
+
+
+def _follow(worker: threading.Thread, progress: Progress) -> None:
+    """Draw a tqdm bar per stage on stderr until the worker ends; Ctrl-C cancels the job."""
+    from tqdm import tqdm
+
+    bar = None
+    stage = ""
+    try:
+        while worker.is_alive():
+            worker.join(timeout=0.2)
+            snapshot = progress.snapshot()
+            if snapshot.stage != stage:
+                if bar is not None:
+                    bar.close()
+                stage = snapshot.stage
+                bar = tqdm(total=snapshot.total or None, desc=tr(f"augment.stage.{stage}"), unit="",
+                           leave=False, dynamic_ncols=True)
+            if bar is not None:
+                bar.total = snapshot.total or None
+                bar.n = snapshot.done
+                bar.refresh()
+    except KeyboardInterrupt:
+        click.echo(tr("augment.cancelling"), err=True)
+        progress.cancel()
+        worker.join()
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def summary_lines(manifest) -> list[str]:
+    """The Chinese summary of a written data folder."""
+    splits = manifest.splits
+    lines = [
+        tr("augment.summary.title", path=str(manifest.path)),
+        tr("augment.summary.samples", samples=manifest.samples, branches=manifest.branches_used,
+           directory=manifest.directory_branch_count),
+        tr("augment.summary.splits", train=splits["train"]["samples"], dev=splits["dev"]["samples"],
+           test=splits["test"]["samples"]),
+        tr("augment.summary.kinds_title"),
+    ]
+    for kind, count in manifest.counts_by_kind.items():
+        lines.append(tr("augment.summary.kind_line", kind=_kind_name(kind), count=count))
+    rules = manifest.rules
+    lines.append(tr("augment.summary.rules_speed", samples=int(rules["samples"]), seconds=rules["seconds"],
+                    rate=rules["samples_per_s"]))
+    llm = manifest.llm
+    if llm is None:
+        lines.append(tr("augment.summary.no_llm"))
+        return lines
+    lines.append(tr(
+        "augment.summary.llm_line", model=llm["model_file"], done=llm["branches_done"],
+        planned=llm["branches_planned"], candidates=llm["candidates"], accepted=llm["accepted"],
+        rate=llm["acceptance_rate"], tokens=llm["completion_tokens_per_s"], per_minute=llm["accepted_per_minute"],
+    ))
+    if llm["rejected"]:
+        reasons = "，".join(
+            tr("augment.summary.llm_reason", reason=tr(f"augment.reason.{reason}"), count=count)
+            for reason, count in sorted(llm["rejected"].items(), key=lambda item: -item[1])
+        )
+        lines.append(tr("augment.summary.llm_rejected", reasons=reasons))
+    if llm["stopped_early"]:
+        lines.append(tr("augment.summary.llm_stopped"))
+    return lines
+
+
+def _run_check(data_dir: Path) -> None:
+    from core.augment.check import check_dataset
+
+    report = check_dataset(data_dir, show_llm=CHECK_SHOWN)
+    overall = report.valid / report.samples if report.samples else 0.0
+    click.echo(tr("augment.check.title", path=str(data_dir), samples=report.samples, valid=report.valid,
+                  share=overall))
+    for kind in sorted(report.total_by_kind):
+        click.echo(tr("augment.check.kind_line", kind=_kind_name(kind), valid=report.valid_by_kind[kind],
+                      total=report.total_by_kind[kind], share=report.valid_share(kind)))
+    for split, line, detail in report.problems:
+        click.echo(tr("augment.check.problem", split=split, line=line, detail=detail))
+    if report.leaked_codes:
+        click.echo(tr("augment.check.leaked", count=len(report.leaked_codes),
+                      examples="、".join(report.leaked_codes[:5])))
+    else:
+        click.echo(tr("augment.check.no_leak"))
+    if report.llm_samples:
+        click.echo(tr("augment.check.llm_title", count=len(report.llm_samples)))
+        for sample in report.llm_samples:
+            labels = " ".join(f"[{label['label']} {label['text']}]" for label in sample["labels"])
+            click.echo(tr("augment.check.llm_line", text=sample["text"], labels=labels, code=sample["cnaps_code"]))
+    else:
+        click.echo(tr("augment.check.no_llm"))
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+def _kind_name(kind: str) -> str:
+    key = f"augment.kind.{kind}"
+    from core.i18n import has
+
+    return tr(key) if has(key) else kind
