@@ -68,7 +68,7 @@ def _homophones(index: BranchIndex) -> dict[str, list[str]]:
 
 def write_query(index: BranchIndex, row: int, habit: str, rng: random.Random, homophones: dict[str, list[str]]) -> str:
     """Write one query for the branch at ``row`` in the given habit."""
-    entity, rest = index.entities[row], index.rests[row]
+    entity, rest = index.entities[row], index.rest(row)
     bank = banks_by_category().get(index.codes[row][:3])
     short = entity
     if bank is not None and bank.name and bank.short_names:

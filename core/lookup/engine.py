@@ -135,10 +135,11 @@ class LookupEngine:
                 text, query, candidate, [candidate], 1.0, note=f"alias of {alias_code}", note_key="lookup.note_alias"
             )
 
-        exact = self.index.row_of_name.get(query)
-        if not exact or len(exact) > 1:
-            exact = self.index.row_of_key.get(strip_legal_suffix(query))
-        if exact and len(exact) == 1:
+        exact = self.index.rows_of_key(strip_legal_suffix(query))
+        if len(exact) > 1:
+            # Names that differ only in the legal suffix still tell their rows apart.
+            exact = [row for row in exact if normalize_text(self.index.names[row]) == query] or exact
+        if len(exact) == 1:
             candidate = self.candidate(exact[0], 1.0)
             entities = self._entities(normalized)
             return LookupResult(text, query, candidate, [candidate], 1.0, entities, self.extractor.name)
@@ -256,7 +257,7 @@ class LookupEngine:
                 note="bank only: its head office", note_key="lookup.note_head_office",
             )
         rows = heads or ([] if pool is None else [int(row) for row in pool[: top * 4]])
-        rows.sort(key=lambda row: (len(self.index.rests[row]), self.index.codes[row]))
+        rows.sort(key=lambda row: (len(self.index.rest(row)), self.index.codes[row]))
         candidates = [self.candidate(row, 0.5) for row in rows[:top]]
         return LookupResult(
             text, query, None, candidates, 0.0, entities, self.extractor.name,

@@ -12,11 +12,13 @@ query touches each posting once in C.
 from __future__ import annotations
 
 import bisect
+import sys
+from array import array
 import logging
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,7 +26,7 @@ from core.names.extractor import BankMatcher, entity_of
 from core.names.gazetteer import Gazetteer
 from core.names.parser import parse_official_name
 from core.text.normalize import normalize_text, strip_legal_suffix
-from core.text.pinyin import char_pinyin, initials
+from core.text.pinyin import char_pinyin
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ PINYIN_WEIGHT = 0.5
 COMMON_SHARE = 0.2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BranchRecord:
     """One directory row as the index needs it."""
 
@@ -54,7 +56,6 @@ class BranchIndex:
     names: list[str]
     keys: list[str]
     entities: list[str]
-    rests: list[str]  # the key after the entity: "北京新华支行"
     branch_names: list[str]  # the branch's own name without places and unit: "新华"
     places: list[tuple[str, ...]]  # the places before the branch's own name: ("北京",)
     units: list[str]
@@ -66,8 +67,8 @@ class BranchIndex:
     by_category: dict[str, np.ndarray]
     by_entity: dict[str, np.ndarray]
     head_offices: dict[str, list[int]]  # entity -> rows whose name is the entity alone
-    row_of_key: dict[str, list[int]]
-    row_of_name: dict[str, list[int]]  # normalized official name with its legal suffix
+    row_of_key: dict[str, int]  # the first row of each key
+    shared_keys: dict[str, list[int]]  # keys of more than one row, with all their rows
     postings: dict[str, np.ndarray]
     weights: dict[str, float]
     pinyin_postings: dict[str, np.ndarray]
@@ -75,79 +76,86 @@ class BranchIndex:
     banks: BankMatcher
     gazetteer: Gazetteer
     build_seconds: float = 0.0
-    entity_initials: dict[str, list[str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.codes)
 
     @classmethod
     def build(cls, records: Iterable[BranchRecord], gazetteer: Gazetteer) -> BranchIndex:
-        """Build the index; about 1 s per 12,000 rows is the parse and posting work."""
+        """Build the index from directory rows.
+
+        Repeated values (entities, units, places, city names) are interned and posting
+        lists are collected in ``array('i')``, which keeps a 150,000-row index small.
+        """
         started = time.perf_counter()
         codes: list[str] = []
         names: list[str] = []
         keys: list[str] = []
         entities: list[str] = []
-        rests: list[str] = []
         branch_names: list[str] = []
         places: list[tuple[str, ...]] = []
         units: list[str] = []
         city_codes: list[str] = []
         city_names: list[str] = []
         provinces: list[str] = []
-        char_rows: dict[str, list[int]] = {}
-        pinyin_rows: dict[str, list[int]] = {}
+        char_rows: dict[str, array] = {}
+        pinyin_rows: dict[str, array] = {}
+        shared_places: dict[tuple[str, ...], tuple[str, ...]] = {}
         for row, record in enumerate(records):
             key = strip_legal_suffix(normalize_text(record.name))
-            entity = entity_of(key)
+            entity = sys.intern(entity_of(key))
             rest = key[len(entity) :]
             parts = parse_official_name(rest, gazetteer) if rest else None
             codes.append(record.cnaps_code)
             names.append(record.name)
             keys.append(key)
             entities.append(entity)
-            rests.append(rest)
             branch_names.append(parts.branch if parts else "")
-            places.append(parts.locations if parts else ())
-            units.append(parts.unit if parts else "")
-            city_codes.append(record.city_code or record.cnaps_code[3:7])
-            city_names.append(record.city_name)
-            provinces.append(record.province_name)
+            located = tuple(sys.intern(place) for place in parts.locations) if parts else ()
+            places.append(shared_places.setdefault(located, located))
+            units.append(sys.intern(parts.unit) if parts else "")
+            city_codes.append(sys.intern(record.city_code or record.cnaps_code[3:7]))
+            city_names.append(sys.intern(record.city_name))
+            provinces.append(sys.intern(record.province_name))
             for char in set(key):
-                char_rows.setdefault(char, []).append(row)
+                rows = char_rows.get(char)
+                if rows is None:
+                    rows = char_rows[char] = array("i")
+                rows.append(row)
             for syllable in {char_pinyin(char) for char in key}:
-                pinyin_rows.setdefault(syllable, []).append(row)
+                rows = pinyin_rows.get(syllable)
+                if rows is None:
+                    rows = pinyin_rows[syllable] = array("i")
+                rows.append(row)
 
         count = max(len(codes), 1)
-        postings = {char: np.asarray(rows, dtype=np.int32) for char, rows in char_rows.items()}
+        postings = {char: np.frombuffer(rows, dtype=np.int32) for char, rows in char_rows.items()}
         weights = {char: math.log(1 + count / len(rows)) for char, rows in char_rows.items()}
-        pinyin_postings = {syllable: np.asarray(rows, dtype=np.int32) for syllable, rows in pinyin_rows.items()}
+        pinyin_postings = {syllable: np.frombuffer(rows, dtype=np.int32) for syllable, rows in pinyin_rows.items()}
         pinyin_weights = {syllable: math.log(1 + count / len(rows)) for syllable, rows in pinyin_rows.items()}
 
-        by_category_lists: dict[str, list[int]] = {}
-        by_entity_lists: dict[str, list[int]] = {}
+        by_category_lists: dict[str, array] = {}
+        by_entity_lists: dict[str, array] = {}
         head_offices: dict[str, list[int]] = {}
-        row_of_key: dict[str, list[int]] = {}
-        row_of_name: dict[str, list[int]] = {}
+        row_of_key: dict[str, int] = {}
+        shared_keys: dict[str, list[int]] = {}
         for row, code in enumerate(codes):
-            row_of_name.setdefault(normalize_text(names[row]), []).append(row)
-            by_category_lists.setdefault(code[:3], []).append(row)
-            by_entity_lists.setdefault(entities[row], []).append(row)
-            row_of_key.setdefault(keys[row], []).append(row)
-            if not rests[row]:
+            by_category_lists.setdefault(code[:3], array("i")).append(row)
+            by_entity_lists.setdefault(entities[row], array("i")).append(row)
+            key = keys[row]
+            if key in row_of_key:
+                shared_keys.setdefault(key, [row_of_key[key]]).append(row)
+            else:
+                row_of_key[key] = row
+            if len(key) == len(entities[row]):
                 head_offices.setdefault(entities[row], []).append(row)
         pairs = {(code[:3], entities[row]) for row, code in enumerate(codes)}
-        entity_initials: dict[str, list[str]] = {}
-        for entity in by_entity_lists:
-            if entity:
-                entity_initials.setdefault(initials(entity), []).append(entity)
 
         index = cls(
             codes=codes,
             names=names,
             keys=keys,
             entities=entities,
-            rests=rests,
             branch_names=branch_names,
             places=places,
             units=units,
@@ -156,22 +164,33 @@ class BranchIndex:
             provinces=provinces,
             row_of_code={code: row for row, code in enumerate(codes)},
             sorted_codes=sorted(codes),
-            by_category={key: np.asarray(rows, dtype=np.int32) for key, rows in by_category_lists.items()},
-            by_entity={key: np.asarray(rows, dtype=np.int32) for key, rows in by_entity_lists.items()},
+            by_category={key: np.frombuffer(rows, dtype=np.int32) for key, rows in by_category_lists.items()},
+            by_entity={key: np.frombuffer(rows, dtype=np.int32) for key, rows in by_entity_lists.items()},
             head_offices=head_offices,
             row_of_key=row_of_key,
-            row_of_name=row_of_name,
+            shared_keys=shared_keys,
             postings=postings,
             weights=weights,
             pinyin_postings=pinyin_postings,
             pinyin_weights=pinyin_weights,
             banks=BankMatcher.build(pairs, gazetteer),
             gazetteer=gazetteer,
-            entity_initials=entity_initials,
         )
         index.build_seconds = time.perf_counter() - started
         logger.info("built the lookup index of %d branches in %.2f s", len(codes), index.build_seconds)
         return index
+
+    def rest(self, row: int) -> str:
+        """Return the key after the entity: "北京新华支行"."""
+        return self.keys[row][len(self.entities[row]) :]
+
+    def rows_of_key(self, key: str) -> list[int]:
+        """Return the rows whose key (normalized name without legal suffix) is ``key``."""
+        shared = self.shared_keys.get(key)
+        if shared is not None:
+            return shared
+        row = self.row_of_key.get(key)
+        return [] if row is None else [row]
 
     def codes_with_prefix(self, prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(self.sorted_codes, prefix)

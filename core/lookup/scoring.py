@@ -194,7 +194,7 @@ def place_conflicts(index: BranchIndex, row: int, places: tuple[str, ...]) -> in
 
 def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
     """Score the branch at ``row`` against the query, in [0, 1]."""
-    rest = index.rests[row]
+    rest = index.rest(row)
     core, unit = split_unit(rest)
     core = chain_free(core) if "分行" in core and not core.endswith("分行") else core
     branch = index.branch_names[row]

@@ -39,6 +39,8 @@ _NOT_DISTRICTS = re.compile(
 )
 _DISTRICT_AFTER_CITY = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:区|县|旗))")
 
+_LEGAL_SUFFIX = re.compile(r"(?:[（(]中国[)）])?(?:股份有限责任公司|股份有限公司|有限责任公司|有限公司)")
+
 # Characters after a place name that make it part of a street or site name
 # ("北京路", "南京东路"), which is the branch's own name, not a location.
 _ROAD_CHARS = frozenset("路街道巷桥弄")
@@ -139,17 +141,24 @@ def place_forms(name: str) -> list[str]:
 
 
 def _districts_after_cities(gazetteer: Gazetteer, names: Iterable[str]) -> set[str]:
-    """Collect "XX区/县/旗" written right after a known city in branch names."""
+    """Collect "XX区/县/旗" written right after the bank and a known city in branch names."""
+    from core.names.parser import find_bank_end
+
     found: set[str] = set()
     for name in names:
-        for index in range(len(name) - 3):
-            form = gazetteer.match_at(name, index)
-            if form is None or gazetteer.level(form) != CITY:
-                continue
-            match = _DISTRICT_AFTER_CITY.match(name, index + len(form))
-            if match and not _NOT_DISTRICTS.search(match.group(1)):
-                found.add(match.group(1))
-            break
+        position = find_bank_end(name)
+        legal = _LEGAL_SUFFIX.match(name, position)
+        if legal:
+            position = legal.end()
+        form = gazetteer.match_at(name, position)
+        if form is not None and gazetteer.level(form) == PROVINCE:
+            position += len(form)
+            form = gazetteer.match_at(name, position)
+        if form is None or gazetteer.level(form) != CITY:
+            continue
+        match = _DISTRICT_AFTER_CITY.match(name, position + len(form))
+        if match and not _NOT_DISTRICTS.search(match.group(1)):
+            found.add(match.group(1))
     return found
 
 

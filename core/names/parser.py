@@ -31,9 +31,15 @@ _REMARK = re.compile(r"[（(][^（()）]*[)）]$")
 _UNITS_LONGEST_FIRST = tuple(sorted(UNIT_TYPES, key=len, reverse=True))
 
 
+# The one-bank names by their first two characters, longest first within each.
+_SINGLE_BANK_BY_START: dict[str, list[str]] = {}
+for _bank_name in _SINGLE_BANK_NAMES:
+    _SINGLE_BANK_BY_START.setdefault(_bank_name[:2], []).append(_bank_name)
+
+
 def find_bank_end(name: str) -> int:
     """Return the index just past the bank part of an official name (0 when none)."""
-    for bank_name in _SINGLE_BANK_NAMES:
+    for bank_name in _SINGLE_BANK_BY_START.get(name[:2], ()):
         if name.startswith(bank_name):
             return len(bank_name)
     match = _ENTITY_END.search(name)

@@ -104,9 +104,20 @@ def normalize(text: str) -> Normalized:
     return Normalized(simplified, tuple(offsets))
 
 
+_DROPPED = re.compile(r"[^0-9a-z\u00b7\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+
+
 def normalize_text(text: str) -> str:
-    """Normalize ``text`` and return only the string (for names and index keys)."""
-    return normalize(text).text
+    """Normalize ``text`` and return only the string (for names and index keys).
+
+    The same steps as ``normalize`` on the whole string at once, without offsets,
+    which is several times faster for building the index.
+    """
+    folded = unicodedata.normalize("NFKC", text).lower()
+    kept = _DROPPED.sub("", folded)
+    if not kept.isascii():
+        kept = _converter().convert(kept)
+    return kept
 
 
 def strip_asking(normalized: Normalized) -> Normalized:

@@ -1,27 +1,48 @@
-"""Per-character pinyin, cached: the sound of a name for homophone-tolerant matching."""
+"""Per-character pinyin without tones: the sound of a name, for homophone-tolerant matching.
+
+The table is pypinyin's single-character dictionary, loaded on its own: importing
+the pypinyin package also loads its phrase dictionary, which costs about 55 MB of
+memory that the lookup process does not need.
+"""
 
 from __future__ import annotations
 
-import functools
+import importlib.util
+import os
+import unicodedata
 
-from pypinyin import Style, lazy_pinyin
+_PINYIN: dict[str, str] = {}
+_LOADED: list[bool] = []
 
 
-@functools.cache
+def _load_table() -> None:
+    """Fill ``_PINYIN`` with the first (most common) reading of every character, toneless."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pypinyin is not installed; install the bankcode package's dependencies")
+    path = os.path.join(spec.submodule_search_locations[0], "pinyin_dict.py")
+    module_spec = importlib.util.spec_from_file_location("_bankcode_pinyin_dict", path)
+    module = importlib.util.module_from_spec(module_spec)  # type: ignore[arg-type]
+    module_spec.loader.exec_module(module)  # type: ignore[union-attr]
+    for code_point, readings in module.pinyin_dict.items():
+        first = readings.split(",", 1)[0]
+        plain = "".join(char for char in unicodedata.normalize("NFD", first) if not unicodedata.combining(char))
+        # NFD turns "ü" into "u" plus a diaeresis; pypinyin's NORMAL style writes it "v".
+        if "\u0308" in unicodedata.normalize("NFD", first):
+            plain = plain.replace("u", "v")
+        _PINYIN[chr(code_point)] = plain
+    _LOADED.append(True)
+
+
 def char_pinyin(char: str) -> str:
     """Return the toneless pinyin of one character (the character itself if it has none).
 
-    A character with several readings gets pypinyin's most common one ("行" -> "xing"),
+    A character with several readings gets the most common one ("行" -> "xing"),
     which is the same on both sides of a comparison.
     """
-    return lazy_pinyin(char, style=Style.NORMAL, errors="default")[0]
-
-
-@functools.cache
-def char_initial(char: str) -> str:
-    """Return the first letter of a character's pinyin (letters and digits map to themselves)."""
-    syllable = char_pinyin(char)
-    return syllable[:1].lower() if syllable else ""
+    if not _LOADED:
+        _load_table()
+    return _PINYIN.get(char, char)
 
 
 def pinyin_key(text: str) -> tuple[str, ...]:
@@ -30,8 +51,14 @@ def pinyin_key(text: str) -> tuple[str, ...]:
 
 
 def initials(text: str) -> str:
-    """Return the pinyin initials of ``text`` ("邮政储蓄" -> "yzcx"), reading words as phrases.
+    """Return the pinyin initials of ``text`` ("邮政储蓄" -> "yzcx", "盛京银行" -> "sjyh").
 
-    Phrase reading gives "银行" its bank reading "yh"; ``char_initial`` alone would give "yx".
+    "行" after "银" is read "hang", as in every bank name.
     """
-    return "".join(letter[:1].lower() for letter in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
+    letters = []
+    for index, char in enumerate(text):
+        if char == "行" and index > 0 and text[index - 1] == "银":
+            letters.append("h")
+        else:
+            letters.append(char_pinyin(char)[:1].lower())
+    return "".join(letters)
