@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import InvalidQueryError
-from core.i18n import describe_error, tr
+from core.i18n import describe_error, has, tr
 from core.results import Candidate, LookupResult
 from desktop.detail_pane import DetailPane
 from desktop.engine import EngineInfo
@@ -212,7 +213,9 @@ class MainWindow(QMainWindow):
             self.answer_label.setText(tr("gui.answer.invalid"))
         else:
             logger.error("lookup of %r failed: %s", text, error)
-            self.answer_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+            self.answer_label.setText(
+                f'<span style="color:#b00020;">{html.escape(describe_error(error))}</span>'
+            )
 
     def _show_result(self, result: LookupResult | None) -> None:
         self.result = result
@@ -328,7 +331,8 @@ class MainWindow(QMainWindow):
 def answer_html(result: LookupResult | None) -> str:
     if result is None:
         return ""
-    note = tr(result.note_key, **result.note_params) if result.note_key else ""
+    # An unknown note key would show as a raw key, so only catalogued notes are shown.
+    note = html.escape(tr(result.note_key, **result.note_params)) if has(result.note_key) else ""
     note_html = f'<br><span style="color:#555;">{note}</span>' if note else ""
     if result.answer is None:
         if not result.candidates:
@@ -336,7 +340,7 @@ def answer_html(result: LookupResult | None) -> str:
         return f'<span style="color:#b26a00; font-weight:bold;">{tr("gui.answer.unsure")}</span>{note_html}'
     detail = tr(
         "gui.answer.found_detail",
-        name=result.answer.name,
+        name=html.escape(result.answer.name),
         code=result.answer.cnaps_code,
         confidence=result.confidence * 100,
     )

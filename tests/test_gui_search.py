@@ -203,3 +203,10 @@ def test_status_bar_shows_engine_state(window):
     text = window.engine_label.text()
     assert "12,130" in text
     assert tr("gui.status.extractor_rules") in text or "模型" in text
+
+
+def test_code_query_shows_note(qtbot, window):
+    result = search(qtbot, window, ZHICHUNLU)
+    assert result.answer.cnaps_code == ZHICHUNLU
+    assert result.note_key
+    assert tr(result.note_key, **result.note_params) in window.answer_label.text()

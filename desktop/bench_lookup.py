@@ -1,0 +1,63 @@
+"""Measure lookup round trips through the desktop app's lookup thread.
+
+    python -m desktop.bench_lookup QUERIES.jsonl [--db PATH]
+
+Prints the engine load time and percentiles of the time from ``LookupService.request``
+to the result arriving on the GUI thread (the engine's own time plus the two
+thread hops), over the ``query`` field of each line. Runs offscreen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m desktop.bench_lookup")
+    parser.add_argument("queries", type=Path)
+    parser.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.lookup_service import LookupService
+
+    app = QCoreApplication([])
+    lines = args.queries.read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["query"] for line in lines if line.strip()]
+    service = LookupService(args.db)
+    finished: list[object] = []
+    service.finished.connect(lambda _id, result: finished.append(result))
+    service.failed.connect(lambda _id, _text, error: finished.append(error))
+
+    started = time.perf_counter()
+    service.reload()
+    while not service.ready:
+        app.processEvents()
+    load_s = time.perf_counter() - started
+
+    round_trips_ms = []
+    for text in texts:
+        finished.clear()
+        sent = time.perf_counter()
+        service.request(text)
+        while not finished:
+            app.processEvents()
+        round_trips_ms.append((time.perf_counter() - sent) * 1000)
+    service.stop()
+
+    cuts = statistics.quantiles(round_trips_ms, n=100)
+    print(f"engine load: {load_s:.2f} s ({service.info.branch_count:,} branches)")
+    print(
+        f"{len(texts)} lookups, round trip ms: p50 {cuts[49]:.2f}  p95 {cuts[94]:.2f}  p99 {cuts[98]:.2f}  max {max(round_trips_ms):.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
