@@ -54,9 +54,8 @@ def main(argv: list[str] | None = None) -> None:
 
     cuts = statistics.quantiles(round_trips_ms, n=100)
     print(f"engine load: {load_s:.2f} s ({service.info.branch_count:,} branches)")
-    print(
-        f"{len(texts)} lookups, round trip ms: p50 {cuts[49]:.2f}  p95 {cuts[94]:.2f}  p99 {cuts[98]:.2f}  max {max(round_trips_ms):.2f}"
-    )
+    p50, p95, p99, slowest = cuts[49], cuts[94], cuts[98], max(round_trips_ms)
+    print(f"{len(texts)} lookups, round trip ms: p50 {p50:.2f} p95 {p95:.2f} p99 {p99:.2f} max {slowest:.2f}")
 
 
 if __name__ == "__main__":
