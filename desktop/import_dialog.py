@@ -73,6 +73,7 @@ class ImportDialog(QDialog):
         self.preview_table = QTableWidget()
         self.preview_table.setObjectName("importPreview")
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview_table.horizontalHeader().setStretchLastSection(True)
 
         self.replace_button = QRadioButton(tr("gui.import.mode_replace"))
         self.replace_button.setToolTip(tr("gui.import.mode_replace_tip"))
