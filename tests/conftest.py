@@ -140,5 +140,6 @@ def lookup_engine(demo_db_template):
     from core.store import open_directory
 
     directory = open_directory(demo_db_template, read_only=True)
-    yield LookupEngine(directory)
+    # No index cache: a session fixture runs before BANKCODE_HOME points at a test folder.
+    yield LookupEngine(directory, use_cache=False)
     directory.close()

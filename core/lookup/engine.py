@@ -60,18 +60,21 @@ class LookupEngine:
         extractor: EntityExtractor | None = None,
         threshold: float | None = None,
         index: BranchIndex | None = None,
+        use_cache: bool = True,
     ) -> None:
         """Load the directory's branches and aliases into memory.
 
         ``directory`` is a ``core.store.Directory``; tests and calibration may pass a
         prebuilt ``index`` instead. ``extractor`` defaults to the rule-based one.
+        With ``use_cache`` the built index is kept in the user data folder
+        (``core.lookup.cache``) and reused while the directory is unchanged.
         """
         self.directory = directory
         self.threshold = CONFIDENCE_THRESHOLD if threshold is None else threshold
         if index is None:
             if directory is None:
                 raise ValueError("LookupEngine needs a directory or an index")
-            index = BranchIndex.build(_records_of(directory), _gazetteer_of(directory))
+            index = _load_index(directory, use_cache)
         self.index = index
         self.rules = RuleExtractor(index.banks, index.gazetteer)
         self.extractor: EntityExtractor = extractor or self.rules
@@ -315,6 +318,20 @@ class LookupEngine:
             province=index.provinces[row],
             city=index.city_names[row],
         )
+
+
+def _load_index(directory: object, use_cache: bool) -> BranchIndex:
+    from core.lookup import cache
+
+    signature = cache.directory_signature(directory) if use_cache else ()
+    if use_cache:
+        cached = cache.load_cached_index(directory, signature)
+        if cached is not None:
+            return cached
+    index = BranchIndex.build(_records_of(directory), _gazetteer_of(directory))
+    if use_cache:
+        cache.save_index(directory, signature, index)
+    return index
 
 
 def _records_of(directory: object) -> list[BranchRecord]:

@@ -1,6 +1,6 @@
 """Find the bank, the places and the branch in a clerk's query by rules.
 
-``BankMatcher`` knows every way a query can name a bank: the one-bank names of
+``BankMatcher`` recognizes every way a query can name a bank: the one-bank names of
 ``core.text.banks`` with their short and former names, every legal entity of the
 directory ("江苏南通农村商业银行") with its colloquial variants ("南通农商行"), and the
 generic words ("农商行", "信用社") that only narrow the kind of bank.
@@ -40,7 +40,7 @@ _UNIT_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class BankRef:
-    """What a bank mention in a query can mean.
+    """The banks a mention in a query can mean.
 
     ``categories`` are the 3-digit bank categories it allows. ``entities`` are the
     normalized legal entities ("江苏南通农村商业银行") it names; empty means any
@@ -211,8 +211,8 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
         form = gazetteer.match_at(text, position)
         if form is None or not gazetteer.is_location_at(text, position, form):
             break
-        # The last place followed only by a unit ("江油支行") is a place; followed by
-        # nothing, it is kept as a place too, since a clerk often types just the town.
+        # Unlike in official names, a place that ends the query ("昆山") stays a place,
+        # because a clerk often types just the town.
         found.append((position, position + len(form), form))
         position += len(form)
     return found
