@@ -64,7 +64,7 @@ class FeedbackRecorder(QObject):
         self._pause.start()
 
     def leave_current(self) -> None:
-        """The clerk typed on before the pause ended: the shown result is not logged."""
+        """Stop the pause timer because the clerk typed on, so the shown result is not logged."""
         self._pause.stop()
         self._current = None
 

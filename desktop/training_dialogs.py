@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def latest_dataset(root: Path) -> Path | None:
-    """Return the newest folder under ``root`` that holds a ``manifest.json``."""
+    """Return the newest folder under ``root`` that contains a ``manifest.json``."""
     if not root.is_dir():
         return None
     folders = [path.parent for path in root.glob("*/manifest.json")]

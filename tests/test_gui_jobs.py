@@ -92,7 +92,7 @@ def test_cancelled_job_is_silent(qtbot, host_and_parent):
     assert parent.findChildren(QMessageBox, "errorBox") == []
 
 
-def test_progress_dialog_appears_for_slow_job_and_cancels_it(qtbot, host_and_parent):
+def test_progress_dialog_cancels_slow_job(qtbot, host_and_parent):
     host, parent = host_and_parent
     release = threading.Event()
 

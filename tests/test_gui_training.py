@@ -95,5 +95,8 @@ def test_cancelled_retrain_keeps_active_model(qtbot, host, db_path, tmp_path, ti
 
     assert outcomes == []  # a cancel reaches neither handler
     after = registry.active_model()
-    assert (after.version if after else None) == (before.version if before else None)
+    if before is None:
+        assert after is None
+    else:
+        assert after.version == before.version
     assert [info.version for info in registry.list_models()] == versions_before
