@@ -15,12 +15,14 @@ def main(argv: list[str] | None = None) -> int:
 
     ``--selftest`` checks the installation instead, before any window exists (desktop/selftest.py).
     """
-    parser = argparse.ArgumentParser(prog="bankcode-gui")
-    parser.add_argument("--db", type=Path, default=None, help="directory database file")
-    parser.add_argument("-v", "--verbose", action="count", default=0)
-    parser.add_argument("--selftest", action="store_true", help="check the installation, no window")
-    parser.add_argument("--temp-home", action="store_true", help="--selftest in a temporary data folder")
-    parser.add_argument("--report", type=Path, default=None, help="--selftest: also write the report here")
+    from core.i18n import tr
+
+    parser = argparse.ArgumentParser(prog="bankcode-gui", description=tr("gui.args.description"))
+    parser.add_argument("--db", type=Path, default=None, help=tr("cli.db_help"))
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=tr("cli.verbose_help"))
+    parser.add_argument("--selftest", action="store_true", help=tr("gui.args.selftest"))
+    parser.add_argument("--temp-home", action="store_true", help=tr("gui.args.temp_home"))
+    parser.add_argument("--report", type=Path, default=None, help=tr("selftest.report_help"))
     args = parser.parse_args(argv)
     if args.selftest:
         from desktop import selftest
