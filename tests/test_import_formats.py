@@ -151,6 +151,7 @@ def test_spreadsheet_code_artifacts_cleaned(tmp_path, empty_directory):
     )
     summary = import_directory(empty_directory, path)
     assert summary.skipped == []
+    assert summary.corrected_codes == 4
     codes = [
         row[0] for row in empty_directory.db.execute("SELECT cnaps_code FROM branches ORDER BY cnaps_code")
     ]

@@ -89,6 +89,7 @@ class ImportSummary:
     removed: int = 0
     unchanged: int = 0
     duplicates: int = 0  # exact repeats of an earlier row, merged
+    corrected_codes: int = 0  # codes repaired by normalize_code, such as 102100000021.0
     skipped_count: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)  # the first MAX_LISTED
     check_digit_warnings: int = 0  # imported codes whose 12th digit fails MOD 11,10
@@ -149,6 +150,8 @@ class _Stager:
         if not _CODE_RE.fullmatch(code):
             self.skip(row, row.cnaps_code.strip(), "invalid_code")
             return None
+        if code != row.cnaps_code:
+            self.summary.corrected_codes += 1
         if not name:
             self.skip(row, code, "empty_name")
             return None
@@ -384,6 +387,12 @@ def import_directory(
         raise database_error(error, directory.path) from error
 
     summary.elapsed_s = time.monotonic() - started
+    if summary.corrected_codes:
+        logger.warning(
+            "%s: %d codes were repaired (spreadsheet quotes, .0 suffix or full-width digits)",
+            path.name,
+            summary.corrected_codes,
+        )
     logger.info(
         "imported %s (%s, %s, %s): %d added, %d changed, %d removed, %d skipped, "
         "%d check-digit warnings, %d branches in %.1f s",
