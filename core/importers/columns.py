@@ -110,25 +110,25 @@ class ColumnMapping:
     clearing: int | None = None
 
 
-def _best_column(header: Sequence[str], ranks: dict[str, int], taken: set[int]) -> int | None:
+def _best_column(header: Sequence[str], ranks: dict[str, int], used_columns: set[int]) -> int | None:
     best: tuple[int, int] | None = None
     for index, cell in enumerate(header):
         rank = ranks.get(normalize_header(cell))
-        if rank is not None and index not in taken and (best is None or rank < best[0]):
+        if rank is not None and index not in used_columns and (best is None or rank < best[0]):
             best = (rank, index)
     return best[1] if best else None
 
 
 def map_header(header: Sequence[str]) -> ColumnMapping:
     """Map a header row by name; fields without a known column name are ``None``."""
-    taken: set[int] = set()
-    clearing = _best_column(header, _CLEARING_RANKS, taken)
+    used_columns: set[int] = set()
+    clearing = _best_column(header, _CLEARING_RANKS, used_columns)
     if clearing is not None:
-        taken.add(clearing)
-    code = _best_column(header, _CODE_RANKS, taken)
+        used_columns.add(clearing)
+    code = _best_column(header, _CODE_RANKS, used_columns)
     if code is not None:
-        taken.add(code)
-    name = _best_column(header, _NAME_RANKS, taken)
+        used_columns.add(code)
+    name = _best_column(header, _NAME_RANKS, used_columns)
     return ColumnMapping(code=code, name=name, clearing=clearing)
 
 
@@ -156,17 +156,17 @@ def infer_columns(rows: Sequence[Sequence[str]], known: ColumnMapping | None = N
     columns: the one with the most distinct values is the branch code and the
     next is the clearing code, because many branches share one clearing bank.
     The name is the column where most cells contain a bank word (银行, 支行,
-    信用社, ...), because an address column may be longer; among equals, the
+    信用社, ...), because an address column may be longer. Among equals, the
     one with the most Chinese characters per row wins.
     """
     known = known or ColumnMapping(code=None, name=None)
     width = max((len(row) for row in rows), default=0)
-    taken = {index for index in (known.code, known.name, known.clearing) if index is not None}
+    used_columns = {index for index in (known.code, known.name, known.clearing) if index is not None}
 
     code_columns: list[tuple[int, int]] = []  # (distinct values, column)
     name_scores: list[tuple[float, float, int]] = []  # (bank-word share, CJK per row, column)
     for column in range(width):
-        if column in taken:
+        if column in used_columns:
             continue
         cells = [row[column].strip() for row in rows if column < len(row) and row[column].strip()]
         if not cells:
