@@ -116,7 +116,11 @@ class VariantAligner:
         return Alignment(stripped, labels=labels, typo=any(match.typo for match in matches))
 
     def _own_matches(self, folded: str, forms: BranchForms) -> list[_Match]:
-        """Pick non-overlapping mentions: exact ones first, then longer ones, then leftmost."""
+        """Pick non-overlapping mentions: longer ones first, then exact ones, then leftmost.
+
+        Length comes before exactness so that a slip inside a longer form ("西山之行")
+        wins over the exact shorter form inside it ("西山"), which would leave "之行" unexplained.
+        """
         candidates: list[tuple[_Match, int]] = []
         for label, strings in (("BRANCH", forms.branch), ("BANK", forms.bank), ("LOC", forms.places)):
             for form in {fold(string) for string in strings if string}:
@@ -130,7 +134,7 @@ class VariantAligner:
         taken = [False] * len(folded)
         # Among equal spans BRANCH wins, because a place inside the branch's own name is not LOC.
         label_order = {"BRANCH": 0, "BANK": 1, "LOC": 2}
-        candidates.sort(key=lambda item: (item[0].typo, -(item[0].end - item[0].start), label_order[item[0].label],
+        candidates.sort(key=lambda item: (-(item[0].end - item[0].start), item[0].typo, label_order[item[0].label],
                                           item[0].start))
         for match, _length in candidates:
             if any(taken[match.start : match.end]):

@@ -53,6 +53,9 @@ class BranchProfile:
     province: tuple[str, ...]
     branch_full: str  # "新华支行"; the unit alone for a branch without own name ("营业部")
     branch_bare: str  # "新华"; "" when the name has none
+    # Every written and short form of the places above, as the gazetteer knows them
+    # ("江油" is also "江油市"); the aligner accepts these in LLM output.
+    place_aliases: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -68,6 +71,7 @@ class BranchProfile:
         if self.parts.legal_suffix:
             bank.add(self.bank_full + self.parts.legal_suffix)
         places = {form for forms in (*self.places, self.city, self.province) for form in forms}
+        places.update(self.place_aliases)
         branch = {self.branch_full}
         if len(self.branch_bare) >= 2:
             branch.add(self.branch_bare)
@@ -99,6 +103,12 @@ class ProfileBuilder:
         if any(form in text for form in province for text in written):
             province = ()
 
+        aliases = {
+            alias
+            for location in (*parts.locations, *city, *province)
+            for place in self._gazetteer.places(location)
+            for alias in place_forms(place.name)
+        }
         return BranchProfile(
             cnaps_code=cnaps_code,
             parts=parts,
@@ -111,6 +121,7 @@ class ProfileBuilder:
             province=province,
             branch_full=parts.branch + parts.unit,
             branch_bare=parts.branch,
+            place_aliases=tuple(sorted(aliases)),
         )
 
 

@@ -14,7 +14,7 @@ import functools
 import random
 from collections import defaultdict
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
 TYPO_KINDS = ("homophone", "near_homophone", "shape", "drop", "double")
@@ -52,6 +52,12 @@ def _is_common(char: str) -> bool:
 
 
 @functools.cache
+def _readings(char: str, style: Style) -> tuple[str, ...]:
+    """Every reading of ``char`` (厦 is both "xia" and "sha")."""
+    return tuple(pinyin(char, style=style, heteronym=True)[0])
+
+
+@functools.cache
 def _homophone_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Map toneless and toned pinyin to the common characters read that way."""
     toneless: dict[str, list[str]] = defaultdict(list)
@@ -60,8 +66,10 @@ def _homophone_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str,
         char = chr(code)
         if not _is_common(char) or char in _OFFENSIVE:
             continue
-        toneless[lazy_pinyin(char, style=Style.NORMAL)[0]].append(char)
-        toned[lazy_pinyin(char, style=Style.TONE3)[0]].append(char)
+        for reading in _readings(char, Style.NORMAL):
+            toneless[reading].append(char)
+        for reading in _readings(char, Style.TONE3):
+            toned[reading].append(char)
     return (
         {key: tuple(chars) for key, chars in toneless.items()},
         {key: tuple(chars) for key, chars in toned.items()},
@@ -81,16 +89,15 @@ def _is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+@functools.cache
 def homophones(char: str, same_tone: bool = True) -> tuple[str, ...]:
-    """Common characters that sound like ``char`` (same tone, or any tone), without ``char``."""
+    """Common characters that share a reading with ``char`` (same tone, or any tone), without ``char``."""
     if not _is_han(char):
         return ()
     toneless, toned = _homophone_index()
-    if same_tone:
-        found = toned.get(lazy_pinyin(char, style=Style.TONE3)[0], ())
-    else:
-        found = toneless.get(lazy_pinyin(char, style=Style.NORMAL)[0], ())
-    return tuple(other for other in found if other != char)
+    index, style = (toned, Style.TONE3) if same_tone else (toneless, Style.NORMAL)
+    found = [other for reading in _readings(char, style) for other in index.get(reading, ())]
+    return tuple(dict.fromkeys(other for other in found if other != char))
 
 
 def _swap_syllable(syllable: str) -> list[str]:
@@ -107,15 +114,16 @@ def _swap_syllable(syllable: str) -> list[str]:
     return swapped
 
 
+@functools.cache
 def near_homophones(char: str) -> tuple[str, ...]:
-    """Common characters whose syllable differs from ``char``'s by one accent-prone sound."""
+    """Common characters whose syllable differs from one of ``char``'s by one accent-prone sound."""
     if not _is_han(char):
         return ()
     toneless, _ = _homophone_index()
-    syllable = lazy_pinyin(char, style=Style.NORMAL)[0]
     found: list[str] = []
-    for other_syllable in _swap_syllable(syllable):
-        found.extend(toneless.get(other_syllable, ()))
+    for syllable in _readings(char, Style.NORMAL):
+        for other_syllable in _swap_syllable(syllable):
+            found.extend(toneless.get(other_syllable, ()))
     return tuple(dict.fromkeys(other for other in found if other != char))
 
 
