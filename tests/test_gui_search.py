@@ -210,3 +210,42 @@ def test_code_query_shows_note(qtbot, window):
     assert result.answer.cnaps_code == ZHICHUNLU
     assert result.note_key
     assert tr(result.note_key, **result.note_params) in window.answer_label.text()
+
+
+def test_lookups_work_while_job_runs(qtbot, window):
+    import threading
+
+    from desktop.jobs import Job
+
+    release = threading.Event()
+
+    def work(progress):
+        progress.start_stage("import", total=0)
+        while not release.wait(0.02):
+            progress.check_cancelled()
+
+    Job(window, window.jobs, work, title="t").run()
+    try:
+        assert window.jobs.busy
+        assert not window.actions_by_name["import"].isEnabled()
+        result = search(qtbot, window, ANSWERED)
+        assert result.answer.cnaps_code == ZHICHUNLU
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10_000)
+    assert window.actions_by_name["import"].isEnabled()
+
+
+def next_tab_stop(widget):
+    """Return the widget that Tab moves to from ``widget``."""
+    candidate = widget.nextInFocusChain()
+    while not (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus and candidate.isVisible() and candidate.isEnabled()):
+        candidate = candidate.nextInFocusChain()
+    return candidate
+
+
+def test_tab_order_search_table_buttons(qtbot, window):
+    search(qtbot, window, ANSWERED)
+    assert next_tab_stop(window.search) is window.table
+    assert next_tab_stop(window.table) is window.copy_button
+    assert next_tab_stop(window.copy_button) is window.confirm_button
