@@ -239,7 +239,9 @@ def test_lookups_work_while_job_runs(qtbot, window):
 def next_tab_stop(widget):
     """Return the widget that Tab moves to from ``widget``."""
     candidate = widget.nextInFocusChain()
-    while not (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus and candidate.isVisible() and candidate.isEnabled()):
+    while not (
+        candidate.focusPolicy() & Qt.FocusPolicy.TabFocus and candidate.isVisible() and candidate.isEnabled()
+    ):
         candidate = candidate.nextInFocusChain()
     return candidate
 
