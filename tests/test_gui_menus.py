@@ -91,3 +91,25 @@ def test_gui_command_has_help():
     result = CliRunner().invoke(cli, ["gui", "--help"])
     assert result.exit_code == 0
     assert tr("cli.gui_help") in result.output
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "inspect",
+        "read",
+        "write",
+        "rules",
+        "llm",
+        "train",
+        "export",
+        "evaluate",
+        "register",
+        "evaluating",
+        "batch lookup",
+    ],
+)
+def test_core_stages_have_chinese_names(stage):
+    from desktop.jobs import stage_text
+
+    assert stage_text(stage) != stage
