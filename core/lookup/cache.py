@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from core import __version__
 from core.lookup.index import BranchIndex
 from core.paths import user_data_dir
 
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when BranchIndex, the parser, the gazetteer or the bank table change what an
 # index holds, so that old cache files are rebuilt.
-CACHE_VERSION = 3
+CACHE_VERSION = 5
 
 
 def directory_signature(directory: Any) -> tuple:
@@ -42,7 +43,7 @@ def directory_signature(directory: Any) -> tuple:
     last_import = None
     if "imports" in db.table_names():
         last_import = db.execute("SELECT max(id), max(finished_at) FROM imports").fetchone()
-    return (CACHE_VERSION, count, total_length, lowest, highest, tuple(last_import or ()))
+    return (CACHE_VERSION, __version__, count, total_length, lowest, highest, tuple(last_import or ()))
 
 
 def cache_path(directory: Any) -> Path:

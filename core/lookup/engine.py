@@ -243,11 +243,29 @@ class LookupEngine:
         *,
         allow_answer: bool = True,
     ) -> LookupResult:
-        """Answer a query that names only a bank with its head office, when there is exactly one."""
+        """Answer a query that names only a bank with its head office, when there is exactly one.
+
+        A generic word ("农商行", "信用社") names a kind of bank, never one bank, so it
+        only lists head offices of that kind.
+        """
         heads: list[int] = []
-        names = ref.entities or {
-            banks_by_category()[category].name for category in ref.categories if category in banks_by_category()
-        }
+        generic = not ref.entities and any(
+            not banks_by_category().get(category) or not banks_by_category()[category].name
+            for category in ref.categories
+        )
+        if generic:
+            allow_answer = False
+            names = {
+                entity
+                for category in ref.categories
+                for entity in self.index.entities_of_category.get(category, ())
+            }
+        else:
+            names = set(ref.entities) or {
+                banks_by_category()[category].name
+                for category in ref.categories
+                if category in banks_by_category()
+            }
         for entity in names:
             heads.extend(self.index.head_offices.get(normalize_text(entity), []))
         heads = sorted(set(heads))

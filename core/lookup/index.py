@@ -67,6 +67,7 @@ class BranchIndex:
     by_category: dict[str, np.ndarray]
     by_entity: dict[str, np.ndarray]
     head_offices: dict[str, list[int]]  # entity -> rows whose name is the entity alone
+    entities_of_category: dict[str, tuple[str, ...]]
     row_of_key: dict[str, int]  # the first row of each key
     shared_keys: dict[str, list[int]]  # keys of more than one row, with all their rows
     postings: dict[str, np.ndarray]
@@ -150,6 +151,9 @@ class BranchIndex:
             if len(key) == len(entities[row]):
                 head_offices.setdefault(entities[row], []).append(row)
         pairs = {(code[:3], entities[row]) for row, code in enumerate(codes)}
+        entities_of_category: dict[str, list[str]] = {}
+        for category, entity in sorted(pairs):
+            entities_of_category.setdefault(category, []).append(entity)
 
         index = cls(
             codes=codes,
@@ -167,6 +171,7 @@ class BranchIndex:
             by_category={key: np.frombuffer(rows, dtype=np.int32) for key, rows in by_category_lists.items()},
             by_entity={key: np.frombuffer(rows, dtype=np.int32) for key, rows in by_entity_lists.items()},
             head_offices=head_offices,
+            entities_of_category={key: tuple(value) for key, value in entities_of_category.items()},
             row_of_key=row_of_key,
             shared_keys=shared_keys,
             postings=postings,

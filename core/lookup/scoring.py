@@ -232,7 +232,15 @@ def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
             head = query.whole[: -len(rest)]
             best = max(best, 0.6 + 0.4 * similarity(head, index.entities[row]) - 0.02)
 
-    score = best - PLACE_CONFLICT_PENALTY * place_conflicts(index, row, query.places)
+    if not query.branch and not query.unit and unit and unit != "支行":
+        # "农业银行北京" does not say whether the 分行 or its 营业部 is meant.
+        best = min(best, 0.75)
+    conflicts = place_conflicts(index, row, query.places)
+    if query.places and not query.branch and not conflicts:
+        # Only places and a bank ("中行石家庄"): every branch there is a candidate, and
+        # the city-level office (no name of its own) comes first.
+        best = max(best, 0.75 if not branch else 0.5)
+    score = best - PLACE_CONFLICT_PENALTY * conflicts
     if query.unit and unit and query.unit != unit:
         contained = unit in query.unit or query.unit in unit
         score -= UNIT_VARIANT_PENALTY if contained else UNIT_MISMATCH_PENALTY

@@ -117,9 +117,9 @@ class Gazetteer:
             # Prefecture codes end in 0 in the city table; other rows are county-level.
             level = CITY if any(code.endswith("0") for code in codes) else COUNTY
             gazetteer.add(Place(city_name, level, province, tuple(codes)))
-        for district in _districts_after_cities(gazetteer, names):
+        for district, province in sorted(_districts_after_cities(gazetteer, names)):
             if district not in gazetteer.forms:
-                gazetteer.add(Place(district, COUNTY, ""))
+                gazetteer.add(Place(district, COUNTY, province))
         return gazetteer
 
 
@@ -140,11 +140,11 @@ def place_forms(name: str) -> list[str]:
     return [form for form in forms if len(form) >= 2]
 
 
-def _districts_after_cities(gazetteer: Gazetteer, names: Iterable[str]) -> set[str]:
-    """Collect "XX区/县/旗" written right after the bank and a known city in branch names."""
+def _districts_after_cities(gazetteer: Gazetteer, names: Iterable[str]) -> set[tuple[str, str]]:
+    """Collect "XX区/县/旗" written right after the bank and a known city, with the city's province."""
     from core.names.parser import find_bank_end
 
-    found: set[str] = set()
+    found: set[tuple[str, str]] = set()
     for name in names:
         position = find_bank_end(name)
         legal = _LEGAL_SUFFIX.match(name, position)
@@ -158,7 +158,9 @@ def _districts_after_cities(gazetteer: Gazetteer, names: Iterable[str]) -> set[s
             continue
         match = _DISTRICT_AFTER_CITY.match(name, position + len(form))
         if match and not _NOT_DISTRICTS.search(match.group(1)):
-            found.add(match.group(1))
+            cities = [place for place in gazetteer.places(form) if place.level == CITY]
+            province = cities[0].province if len(cities) == 1 else ""
+            found.add((match.group(1), province))
     return found
 
 

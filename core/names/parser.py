@@ -99,13 +99,15 @@ def _leading_places(
     """Consume the places at ``position``: at most one per level, largest level first."""
     locations: list[str] = []
     last_level = -1
+    provinces: set[str] = set()
     while position < end:
         form = places.match_at(name[:end], position)
         if form is None or not places.is_location_at(name[:end], position, form):
             break
-        level = _level_rank(places, form, last_level)
-        if level is None:
+        fit = _next_level(places, form, last_level, provinces)
+        if fit is None:
             break
+        level, provinces = fit
         remaining = name[position + len(form) : end]
         # "通山县支行" keeps 通山县 as a place, but a name that ends with a place
         # ("新韩银行中国") keeps it as the branch's own name.
@@ -120,13 +122,24 @@ def _leading_places(
     return locations, position
 
 
-def _level_rank(places: Gazetteer, form: str, last_level: int) -> int | None:
-    """Return the level rank of ``form`` below ``last_level``, or None if none fits."""
-    ranks = sorted({_RANKS[place.level] for place in places.places(form)})
-    for rank in ranks:
-        if rank > last_level:
-            return rank
-    return None
+def _next_level(
+    places: Gazetteer, form: str, last_level: int, provinces: set[str]
+) -> tuple[int, set[str]] | None:
+    """Return the level rank of ``form`` below ``last_level`` and the provinces it may be in.
+
+    A place must lie in a province of the place before it, so "石家庄市中山" does not
+    read 中山 (a district of Dalian) as a place. None when no reading fits.
+    """
+    candidates = [
+        place
+        for place in places.places(form)
+        if _RANKS[place.level] > last_level
+        and (not provinces or not place.province or place.province in provinces)
+    ]
+    if not candidates:
+        return None
+    rank = min(_RANKS[place.level] for place in candidates)
+    return rank, {place.province for place in candidates if _RANKS[place.level] == rank and place.province}
 
 
 _RANKS = {PROVINCE: 0, CITY: 1, COUNTY: 2}
