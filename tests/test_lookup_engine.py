@@ -153,3 +153,30 @@ def test_lookup_batch_keeps_order(lookup_engine):
         "102100000021",
     ]
     assert results[1].note_key == "lookup.note_invalid"
+
+
+class FirstWordsExtractor:
+    """A stand-in for the NER model: BANK is the first four characters, the rest BRANCH."""
+
+    name = "model"
+
+    def extract(self, text):
+        from core.results import Entity
+
+        return [Entity("BANK", 0, 4, text[:4]), Entity("BRANCH", 4, len(text), text[4:])]
+
+    def extract_batch(self, texts):
+        return [self.extract(text) for text in texts]
+
+
+def test_model_extractor_spans_used(lookup_engine):
+    engine = LookupEngine(index=lookup_engine.index, extractor=FirstWordsExtractor())
+    query = "請問交通銀行柳州跃进支行"
+    result = engine.lookup(query)
+    assert result.entity_source == "model"
+    assert result.answer is not None
+    assert result.answer.cnaps_code == "301614000143"
+    assert [(entity.label, query[entity.start : entity.end]) for entity in result.entities] == [
+        ("BANK", "交通銀行"),
+        ("BRANCH", "柳州跃进支行"),
+    ]

@@ -163,7 +163,11 @@ class LookupEngine:
         return self._search(text, normalized, top)
 
     def _entities(self, normalized: Normalized) -> list[Entity]:
-        found = self.extractor.extract(normalized.text)
+        return self._to_original(normalized, self.extractor.extract(normalized.text))
+
+    @staticmethod
+    def _to_original(normalized: Normalized, found: list[Entity]) -> list[Entity]:
+        """Map entity spans on the normalized query to spans on the text the clerk typed."""
         mapped: list[Entity] = []
         for entity in found:
             start, end = normalized.span_to_original(entity.start, entity.end)
@@ -173,17 +177,22 @@ class LookupEngine:
     def _split(self, query: str, entities: list[Entity]) -> tuple[BankRef | None, str, tuple[str, ...]]:
         """Return the bank the query names, the query without it, and its places."""
         bank_entities = [entity for entity in entities if entity.label == "BANK"]
+        ref: BankRef | None = None
         if self.extractor is self.rules or not bank_entities:
             found = self.index.banks.find(query) or self.index.banks.find_by_sound(query)
+            if found is not None:
+                start, end, ref = found
         else:
+            # The model's BANK span is removed from the rest even when no bank name
+            # inside it is known, so its words do not count as branch words.
             span = bank_entities[0]
-            inner = self.index.banks.find(span.text)
-            found = (span.start, span.end, inner[2]) if inner else None
+            start, end = span.start, span.end
+            inner = self.index.banks.find(span.text) or self.index.banks.find_by_sound(span.text)
+            ref = inner[2] if inner else None
+            found = (start, end, ref)
         if found is None:
             rest = query
-            ref = None
         else:
-            start, end, ref = found
             rest = query[:start].rstrip(_CONNECTORS) + query[end:].lstrip(_CONNECTORS)
         rest = strip_legal_suffix(rest)
         places = tuple(form for _, _, form in find_places(rest, self.index.gazetteer))
@@ -202,8 +211,9 @@ class LookupEngine:
 
     def _search(self, text: str, normalized: Normalized, top: int) -> LookupResult:
         query = normalized.text
-        entities = self._entities(normalized)
-        ref, rest, places = self._split(query, entities)
+        found = self.extractor.extract(query)
+        entities = self._to_original(normalized, found)
+        ref, rest, places = self._split(query, found)
         pool = self._pool(ref)
 
         if ref is not None and not rest:
