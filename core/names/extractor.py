@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.names.gazetteer import PROVINCE, Gazetteer, default_gazetteer, place_forms
+from core.names.gazetteer import CITY, ETHNIC_GROUPS, PROVINCE, Gazetteer, default_gazetteer, place_forms
 from core.names.parser import find_bank_end
 from core.paths import PACKAGE_DATA
 from core.results import Entity
@@ -33,6 +33,7 @@ from core.text.pinyin import pinyin_key
 # they name a bank only when no street word follows.
 _STREET_AFTER = re.compile(r"[路街道巷桥里村]|大街|大道|广场|小区|花园")
 _CONNECTORS = "的之"
+_AUTONOMOUS_PREFIX = re.compile(rf"^(.{{2,}}?)(?:(?:{ETHNIC_GROUPS})族)+自治(州|县|旗)")
 _UNIT_WORDS = re.compile(
     r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
 )
@@ -79,11 +80,21 @@ def entity_variants(entity: str, gazetteer: Gazetteer) -> set[str]:
     ):
         if entity.endswith(long_word):
             variants.add(entity[: -len(long_word)] + short_word)
-    # Without the province ("江苏南通农商行" -> "南通农商行") or the 市/县 of the place.
+    # An autonomous county by its short name ("镇宁布依族苗族自治县联社" -> "镇宁联社", "镇宁县联社").
     for variant in list(variants):
-        form = gazetteer.match_at(variant, 0)
-        if form and gazetteer.level(form) == PROVINCE and len(variant) - len(form) >= 4:
-            variants.add(variant[len(form) :])
+        autonomous = _AUTONOMOUS_PREFIX.match(variant)
+        if autonomous:
+            tail = variant[autonomous.end() :]
+            variants.add(autonomous.group(1) + tail)
+            variants.add(autonomous.group(1) + autonomous.group(2) + tail)
+    # Without the leading province or city ("江苏南通农商行" -> "南通农商行",
+    # "广州白云民泰村镇银行" -> "白云民泰村镇银行"), twice for "江苏南通如皋...".
+    for _ in range(2):
+        for variant in list(variants):
+            form = gazetteer.match_at(variant, 0)
+            if form and gazetteer.level(form) in (PROVINCE, CITY) and len(variant) - len(form) >= 4:
+                variants.add(variant[len(form) :])
+    # Without the 市/县 of the place ("哈密市商业银行" -> "哈密商业银行").
     for variant in list(variants):
         for suffix in ("市", "县"):
             index = variant.find(suffix)

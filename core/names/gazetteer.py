@@ -23,12 +23,12 @@ CITY = "city"
 COUNTY = "county"
 _LEVEL_ORDER = {PROVINCE: 0, CITY: 1, COUNTY: 2}
 
-_ETHNIC_GROUPS = (
+ETHNIC_GROUPS = (
     "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|"
     "景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|"
     "保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
 )
-_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_ETHNIC_GROUPS})族)+自治(?:州|县|旗|区)$")
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{ETHNIC_GROUPS})族)+自治(?:州|县|旗|区)$")
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
 
 # Words ending in 区/县 that name a zone or an area inside a city, not a district.
