@@ -40,7 +40,29 @@ RETRIEVAL_CASES = {
     "广东发展银行": "306581000003",
     # pinyin initials
     "yzcx": "403100000004",
+    # a code inside words, trailing words that are not part of the name
+    "102100000021 工行": "102100000021",
+    "工行北京新华支行营业厅": "102100000021",
+    # an autonomous county and a city left out of the entity's name
+    "镇宁县联社朵卜陇分社": "402712134870",
+    "白云民泰村镇银行黄石支行": "320581005097",
 }
+
+
+GENERIC_ONLY = ["农商行", "信用社", "村镇银行"]
+
+
+@pytest.mark.parametrize("query", GENERIC_ONLY)
+def test_generic_bank_word_not_answered(lookup_engine, query):
+    result = lookup_engine.lookup(query)
+    assert result.answer is None
+    assert result.candidates
+
+
+def test_bank_and_city_lists_candidates(lookup_engine):
+    result = lookup_engine.lookup("农业银行北京")
+    assert result.answer is None
+    assert "103100024015" in [candidate.cnaps_code for candidate in result.candidates]
 
 
 @pytest.mark.parametrize("query", sorted(RETRIEVAL_CASES))

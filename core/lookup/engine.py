@@ -46,6 +46,7 @@ RERANK_DEPTH = 40
 HEAD_OFFICE_CONFIDENCE = 0.95
 _CONNECTORS = "的之"
 _LATIN = re.compile(r"^[a-z]{3,}$")
+_EMBEDDED_CODE = re.compile(r"(?<!\d)(\d{12})(?!\d)")
 # rapidfuzz ratio (0-100) above which pinyin initials count as a near match.
 INITIALS_NEAR_RATIO = 85
 
@@ -127,9 +128,12 @@ class LookupEngine:
     def _lookup(self, text: str, normalized: Normalized, top: int, unstripped: str) -> LookupResult:
         """Run the lookup steps in order; ``unstripped`` still has the words of asking."""
         query = normalized.text
-        digits = query.replace(" ", "")
-        if digits.isdigit():
-            return code_queries.lookup_code(self, text, digits, top)
+        if query.isdigit():
+            return code_queries.lookup_code(self, text, query, top)
+        embedded = _EMBEDDED_CODE.search(query)
+        if embedded:
+            # "102100000021 工行": the code decides; the words only label it.
+            return code_queries.lookup_code(self, text, embedded.group(1), top)
 
         alias_code = self.aliases.get(unstripped) or self.aliases.get(query) or self.aliases.get(strip_legal_suffix(query))
         if alias_code:
@@ -230,7 +234,11 @@ class LookupEngine:
         )
         shape = shape_query(rest, places, query if ref is None else "", generic, self.index.gazetteer)
         rows = self.index.retrieve(rest, pool, RERANK_DEPTH)
-        scored = sorted(((score_row(self.index, row, shape), row) for row in rows), key=lambda pair: (-pair[0], pair[1]))
+        # Ties keep the retrieval order, so rows sharing more rare characters come first.
+        scored = sorted(
+            ((score_row(self.index, row, shape), row) for row in rows),
+            key=lambda pair: -pair[0],
+        )
         candidates = [self.candidate(row, round(score, 4)) for score, row in scored[:top]]
         top_score = scored[0][0] if scored else 0.0
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
