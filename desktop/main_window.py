@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import InvalidQueryError
-from core.i18n import describe_error, has, tr
+from core.i18n import describe_error, tr
 from core.results import Candidate, LookupResult
 from desktop.detail_pane import DetailPane
 from desktop.engine import EngineInfo
@@ -32,6 +32,7 @@ from desktop.lookup_service import LookupService
 from desktop.menus import build_menus
 from desktop.query_view import QueryView
 from desktop.result_table import ResultTable
+from desktop.status_text import answer_html, engine_status
 
 logger = logging.getLogger(__name__)
 
@@ -326,32 +327,3 @@ class MainWindow(QMainWindow):
         self.lookups.stop()
         self.feedback.close()
         super().closeEvent(event)
-
-
-def answer_html(result: LookupResult | None) -> str:
-    if result is None:
-        return ""
-    # An unknown note key would show as a raw key, so only catalogued notes are shown.
-    note = html.escape(tr(result.note_key, **result.note_params)) if has(result.note_key) else ""
-    note_html = f'<br><span style="color:#555;">{note}</span>' if note else ""
-    if result.answer is None:
-        if not result.candidates:
-            return f'<span style="color:#b00020;">{tr("gui.answer.nothing")}</span>{note_html}'
-        return f'<span style="color:#b26a00; font-weight:bold;">{tr("gui.answer.unsure")}</span>{note_html}'
-    detail = tr(
-        "gui.answer.found_detail",
-        name=html.escape(result.answer.name),
-        code=result.answer.cnaps_code,
-        confidence=result.confidence * 100,
-    )
-    found = tr("gui.answer.found")
-    return f'<span style="color:#1e7d32; font-weight:bold;">{found}</span> {detail}{note_html}'
-
-
-def engine_status(info: EngineInfo) -> str:
-    extractor = (
-        tr("gui.status.extractor_model", version=info.model_version)
-        if info.extractor == "model"
-        else tr("gui.status.extractor_rules")
-    )
-    return tr("gui.status.ready", count=info.branch_count, extractor=extractor, seconds=info.load_s)

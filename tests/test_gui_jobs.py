@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.errors import Cancelled, DatabaseError
 from core.jobs import Progress
-from desktop.jobs import SHOW_AFTER_MS, Changes, Job, JobHost, ProgressDialog, present_error
+from desktop.jobs import SHOW_AFTER_MS, Changes, Job, JobHost, present_error
+from desktop.progress_dialog import ProgressDialog
 
 pytestmark = pytest.mark.gui
 

@@ -110,6 +110,6 @@ def test_gui_command_has_help():
     ],
 )
 def test_core_stages_have_chinese_names(stage):
-    from desktop.jobs import stage_text
+    from desktop.progress_dialog import stage_text
 
     assert stage_text(stage) != stage
