@@ -3,11 +3,11 @@
 A menu action calls a function in ``desktop/operations/``, which builds a ``Job``
 around one core call and starts it::
 
-    Job(parent, work, title=tr("gui.job.import")).success(show_summary).run()
+    Job(parent, host, work, title=tr("gui.job.import")).success(show_summary).run()
 
-``work`` runs on a ``QThreadPool`` worker with a fresh ``core.jobs.Progress``; it opens
+``work`` runs on a ``QThreadPool`` worker with a fresh ``core.jobs.Progress``. It opens
 its own SQLite connection, because a connection belongs to the thread that made it,
-and never touches a widget. The GUI thread polls ``Progress.snapshot`` on a timer and
+and it never touches a widget. The GUI thread polls ``Progress.snapshot`` on a timer and
 shows a non-modal progress dialog only after ``SHOW_AFTER_MS``, so quick jobs do not
 flash and lookups keep working meanwhile. A result, an error and a cancel come back
 to the GUI thread through a queued signal. Errors go to ``present_error``; a
@@ -45,7 +45,7 @@ POLL_MS = 100
 
 @dataclass(frozen=True)
 class Changes:
-    """What a finished job changed; views reload what is set."""
+    """The parts of the app's state that a finished job changed; views reload each part that is set."""
 
     directory: bool = False
     model: bool = False
