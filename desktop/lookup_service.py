@@ -104,7 +104,7 @@ class LookupService(QObject):
         self._lookup.connect(self._worker.lookup)
         self._shutdown.connect(self._worker.shutdown)
         self._worker.loaded.connect(self._on_loaded)
-        self._worker.load_failed.connect(self.load_failed)
+        self._worker.load_failed.connect(self._on_load_failed)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
@@ -135,6 +135,11 @@ class LookupService(QObject):
     def _on_loaded(self, info: EngineInfo) -> None:
         self.info = info
         self.loaded.emit(info)
+
+    @Slot(object)
+    def _on_load_failed(self, error: Any) -> None:
+        self.info = None  # the worker closed the old engine before the failed load
+        self.load_failed.emit(error)
 
     @Slot(int, object)
     def _on_finished(self, request_id: int, result: Any) -> None:

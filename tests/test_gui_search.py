@@ -251,3 +251,20 @@ def test_tab_order_search_table_buttons(qtbot, window):
     assert next_tab_stop(window.search) is window.table
     assert next_tab_stop(window.table) is window.copy_button
     assert next_tab_stop(window.copy_button) is window.confirm_button
+
+
+def test_unreadable_database_reports_error(qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    bad = tmp_path / "directory.sqlite"
+    bad.write_bytes(b"this is not an SQLite file" * 100)
+    window = MainWindow(bad)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.lookups.load_failed, timeout=LOAD_TIMEOUT_MS):
+        pass
+    assert not window.lookups.ready
+    assert window.engine_label.text() == tr("gui.status.engine_failed")
+    boxes = window.findChildren(QMessageBox, "errorBox")
+    assert len(boxes) == 1
+    assert "数据库" in boxes[0].text()
+    window.close()
