@@ -142,6 +142,7 @@ def score_run(queries: Sequence[BenchQuery], run: SystemRun, cutoff: float | Non
     """Accuracy, latency and memory of one system run; ``cutoff`` drops answers scored below it."""
     right = answered = wrong = 0
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for query, code, score in zip(queries, run.codes, run.scores, strict=True):
         if cutoff is not None and score < cutoff:
             code = None
@@ -152,6 +153,8 @@ def score_run(queries: Sequence[BenchQuery], run: SystemRun, cutoff: float | Non
         right += is_right
         by_kind[query.kind][0] += is_right
         by_kind[query.kind][1] += 1
+        by_origin[query.origin][0] += is_right
+        by_origin[query.origin][1] += 1
     latencies = sorted(run.latencies_ms)
     return {
         "top1": right / len(queries),
@@ -165,6 +168,7 @@ def score_run(queries: Sequence[BenchQuery], run: SystemRun, cutoff: float | Non
         "query_rss_max_mb": run.query_rss_max_mb,
         "peak_rss_mb": run.peak_rss_mb,
         "top1_by_kind": {kind: hits / total for kind, (hits, total) in sorted(by_kind.items())},
+        "top1_by_origin": {origin: hits / total for origin, (hits, total) in sorted(by_origin.items())},
         **({"cutoff": cutoff} if cutoff is not None else {}),
     }
 

@@ -71,15 +71,20 @@ def make_queries(
     """
     kinds = [kind for kind, _ in QUERY_KINDS if kind != "absent"]
     weights = [weight for kind, weight in QUERY_KINDS if kind != "absent"]
+    target_kinds = rng.choices(kinds, weights, k=len(targets))
+    absent_styles = rng.choices(kinds, weights, k=len(absent))
+    order = list(range(len(targets) + len(absent)))
+    rng.shuffle(order)
+    # Writing a query draws a varying number of random values (typo positions, short
+    # names), so it gets its own generator: the kinds and the order above stay the same
+    # when the parser or the typo tables change.
+    writer_rng = random.Random(rng.random())
     queries: list[BenchQuery] = []
-    for code, name, origin in targets:
-        kind = rng.choices(kinds, weights)[0]
-        queries.append(BenchQuery(write_query(name, code, kind, rng), code, kind, origin))
-    for code, name, origin in absent:
-        style = rng.choices(kinds, weights)[0]
-        queries.append(BenchQuery(write_query(name, code, style, rng), None, "absent", origin))
-    rng.shuffle(queries)
-    return queries
+    for (code, name, origin), kind in zip(targets, target_kinds, strict=True):
+        queries.append(BenchQuery(write_query(name, code, kind, writer_rng), code, kind, origin))
+    for (code, name, origin), style in zip(absent, absent_styles, strict=True):
+        queries.append(BenchQuery(write_query(name, code, style, writer_rng), None, "absent", origin))
+    return [queries[index] for index in order]
 
 
 def write_query(name: str, code: str, kind: str, rng: random.Random) -> str:

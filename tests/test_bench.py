@@ -26,6 +26,7 @@ SYSTEM_KEYS = {
     "query_rss_max_mb",
     "peak_rss_mb",
     "top1_by_kind",
+    "top1_by_origin",
 }
 NAME = "中国工商银行股份有限公司北京新华支行"
 CODE = "102100000021"
@@ -116,6 +117,7 @@ def test_score_run_counts_abstention() -> None:
     assert scored["answered"] == 3
     assert scored["wrong_rate"] == pytest.approx(2 / 3)
     assert scored["top1_by_kind"] == {"absent": 0.5, "official": 1.0, "typo": 0.0}
+    assert scored["top1_by_origin"] == {"real": 0.5, "synthetic": 0.5}
     cut = score_run(queries, run, cutoff=90)
     assert cut["top1"] == 0.5
     assert cut["answered"] == 2
