@@ -43,6 +43,9 @@ RETRIEVAL_CASES = {
     # a code inside words, trailing words that are not part of the name
     "102100000021 工行": "102100000021",
     "工行北京新华支行营业厅": "102100000021",
+    # a district with its suffix, a prefecture before a county-level city
+    "农行无锡惠山区支行": "103302065456",
+    "建行苏州昆山周市支行": "105305206588",
     # an autonomous county and a city left out of the entity's name
     "镇宁县联社朵卜陇分社": "402712134870",
     "白云民泰村镇银行黄石支行": "320581005097",

@@ -41,6 +41,8 @@ UNIT_VARIANT_PENALTY = 0.2
 # mistyped bank name in front of the branch.
 _BANK_WORD_SOUNDS = frozenset({"yin", "hang", "xing", "chu", "xu", "nong", "shang"})
 
+_PLACE_SUFFIXES = frozenset("区县市旗")
+
 _UNIT_SUFFIX = re.compile(
     r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
 )
@@ -140,27 +142,29 @@ def same_place(gazetteer: Gazetteer, left: str, right: str) -> bool:
     return any(place in right_places for place in gazetteer.places(left))
 
 
-def strip_common_places(
-    gazetteer: Gazetteer, query: QueryShape, core: str, branch_places: tuple[str, ...]
-) -> tuple[str, str]:
-    """Remove the leading places that the query and the branch both name, in order."""
+def strip_common_places(index: BranchIndex, row: int, query: QueryShape, core: str) -> tuple[str, str]:
+    """Remove the leading places of the query that the branch at ``row`` lies in.
+
+    A place both sides write is removed from both; a place only the query writes
+    ("山西省临汾..." or "苏州昆山..." against "昆山...") is removed from the query.
+    """
+    gazetteer = index.gazetteer
+    branch_places = index.places[row]
     query_core = query.core
-    query_places = query.places
-    if query_places and (not branch_places or not same_place(gazetteer, query_places[0], branch_places[0])):
-        # A province the branch does not write ("山西省临汾..." against "临汾...") is skipped.
-        if gazetteer.level(query_places[0]) == PROVINCE:
-            query_core = query.core_without_province
-            query_places = query_places[1:]
-    for position, branch_place in enumerate(branch_places):
-        if position >= len(query_places):
+    position = 0
+    for query_place in query.places:
+        if not query_core.startswith(query_place):
             break
-        query_place = query_places[position]
-        if not same_place(gazetteer, query_place, branch_place):
-            break
-        if not (query_core.startswith(query_place) and core.startswith(branch_place)):
+        if (
+            position < len(branch_places)
+            and same_place(gazetteer, query_place, branch_places[position])
+            and core.startswith(branch_places[position])
+        ):
+            core = core[len(branch_places[position]) :]
+            position += 1
+        elif not _is_in(index, row, query_place):
             break
         query_core = query_core[len(query_place) :]
-        core = core[len(branch_place) :]
     return query_core, core
 
 
@@ -171,25 +175,42 @@ def _without_forms(text: str, forms: tuple[str, ...]) -> str:
     return text
 
 
+def _suffix_tolerant_similarity(query_text: str, branch_text: str) -> float:
+    """Return ``similarity``, also trying the query without a final 区/县/市/旗.
+
+    "惠山区" for the directory's "惠山" is the same branch; the 0.02 keeps an exact
+    match ahead.
+    """
+    best = similarity(query_text, branch_text)
+    if len(query_text) >= 3 and query_text[-1] in _PLACE_SUFFIXES:
+        best = max(best, similarity(query_text[:-1], branch_text) - 0.02)
+    return best
+
+
+def _is_in(index: BranchIndex, row: int, form: str) -> bool:
+    """Whether the branch at ``row`` lies in the place ``form`` names.
+
+    The city table gives prefecture codes ending in 0 ("3050" 苏州); codes sharing
+    their first three digits ("3052" 昆山) are places inside the prefecture.
+    """
+    key = index.keys[row]
+    if form in key:
+        return True
+    city_code = index.city_codes[row]
+    for place in index.gazetteer.places(form):
+        if (
+            city_code in place.city_codes
+            or place.name in (index.city_names[row], index.provinces[row])
+            or place.name in key
+            or any(code.endswith("0") and code[:3] == city_code[:3] for code in place.city_codes)
+        ):
+            return True
+    return False
+
+
 def place_conflicts(index: BranchIndex, row: int, places: tuple[str, ...]) -> int:
     """Count the query places that the branch at ``row`` is not in."""
-    conflicts = 0
-    key = index.keys[row]
-    for form in places:
-        if form in key:
-            continue
-        matched = False
-        for place in index.gazetteer.places(form):
-            if (
-                index.city_codes[row] in place.city_codes
-                or place.name in (index.city_names[row], index.provinces[row])
-                or place.name in key
-            ):
-                matched = True
-                break
-        if not matched:
-            conflicts += 1
-    return conflicts
+    return sum(1 for form in places if not _is_in(index, row, form))
 
 
 def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
@@ -202,13 +223,13 @@ def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
     # Compare what follows the places both sides name ("沧州市解放路" against
     # "沧州市解放西路" compares "解放路" with "解放西路"), so shared places do not
     # inflate the similarity.
-    query_tail, branch_tail = strip_common_places(index.gazetteer, query, core, index.places[row])
-    best = similarity(query_tail, branch_tail)
+    query_tail, branch_tail = strip_common_places(index, row, query, core)
+    best = _suffix_tolerant_similarity(query_tail, branch_tail)
     remaining = _without_forms(core, query.place_forms)
     if branch and branch != branch_tail:
         # The branch's name has places the query leaves out ("新沙" for "深圳新沙").
         penalty = 0.0 if remaining == branch else OMITTED_PLACE_PENALTY
-        best = max(best, similarity(query.branch, branch) - penalty)
+        best = max(best, _suffix_tolerant_similarity(query.branch, branch) - penalty)
     # Whole cores as well: a homophone of a place suffix ("葫芦岛使铁北路" for
     # "葫芦岛市铁北路") hides the place boundary from the split above.
     best = max(best, similarity(query.core, core, max(len(query_tail), len(branch_tail), 1)))
