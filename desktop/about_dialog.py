@@ -28,6 +28,7 @@ def about_rows(info: EngineInfo | None) -> list[tuple[str, str]]:
         rows += [
             (tr("gui.about.directory"), info.db_path),
             (tr("gui.about.branches"), tr("gui.about.branch_count", count=info.branch_count)),
+            (tr("gui.about.last_import"), info.last_import or "—"),
             (tr("gui.about.extractor"), tr(f"gui.entity_source.{info.extractor}")),
         ]
     rows += [

@@ -29,6 +29,7 @@ class EngineInfo:
     model_error: str  # why the active model did not load; "" when it did or none is active
     threshold: float | None
     load_s: float
+    last_import: str = ""  # "file name (finished at, UTC)" of the newest import; "" when unknown
 
 
 @dataclass
@@ -62,6 +63,7 @@ def open_engine(db_path: Path | None) -> OpenEngine:
         model_error=model_error,
         threshold=settings.confidence_threshold,
         load_s=time.perf_counter() - started,
+        last_import=_last_import(directory),
     )
     logger.info(
         "engine ready in %.2f s: %d branches, extractor %s %s",
@@ -71,6 +73,13 @@ def open_engine(db_path: Path | None) -> OpenEngine:
         model_version,
     )
     return OpenEngine(directory, engine, settings, info)
+
+
+def _last_import(directory: Any) -> str:
+    row = directory.db.execute(
+        "select file_name, finished_at from imports where finished_at is not null order by id desc limit 1"
+    ).fetchone()
+    return f"{row[0]} ({row[1]})" if row else ""
 
 
 def _load_extractor(settings: AppSettings) -> tuple[Any, str, str]:

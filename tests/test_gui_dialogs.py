@@ -89,6 +89,7 @@ def test_threshold_setting_reaches_engine(db_path):
     opened = open_engine(db_path)
     try:
         assert opened.info.threshold == 0.99
+        assert opened.info.last_import.startswith("demo_branches.csv (")
         assert opened.engine.threshold == 0.99
     finally:
         opened.close()
@@ -99,9 +100,12 @@ def test_about_shows_versions(parent):
     from desktop.about_dialog import AboutDialog
     from desktop.engine import EngineInfo
 
-    info = EngineInfo("/data/directory.sqlite", 12_130, "rules", "", "", None, 1.0)
+    info = EngineInfo(
+        "/data/directory.sqlite", 12_130, "rules", "", "", None, 1.0, "行号.csv (2026-12-01T08:00:00+00:00)"
+    )
     dialog = AboutDialog(parent, info)
     label_text = dialog.findChild(QLabel, "aboutText").text()
     assert __version__ in label_text
     assert "12,130 个" in label_text
     assert "/data/directory.sqlite" in label_text
+    assert "行号.csv (2026-12-01T08:00:00+00:00)" in label_text
