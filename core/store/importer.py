@@ -87,7 +87,7 @@ class ImportSummary:
     added: int = 0
     changed: int = 0  # renamed branches
     removed: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # codes in the file with the same name; a new clearing code alone counts here
     duplicates: int = 0  # exact repeats of an earlier row, merged
     corrected_codes: int = 0  # codes repaired by normalize_code, such as 102100000021.0
     skipped_count: int = 0
