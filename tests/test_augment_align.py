@@ -16,7 +16,7 @@ from core.augment.align import (
 )
 from core.augment.generate import BranchRecord, known_names
 from core.augment.profile import ProfileBuilder
-from core.augment.prompts import load_prompts, parse_variants
+from core.augment.prompts import PromptFields, load_prompts, parse_variants
 from core.names.gazetteer import Gazetteer, read_city_table, read_demo_names
 
 HUAXIA = BranchRecord("304659000016", "华夏银行股份有限公司江油西山支行", "江油市", "四川省", "华夏银行股份有限公司")
@@ -108,6 +108,16 @@ def test_bank_one_character_off_rejected(aligner, gazetteer):
     assert aligner.align("工商银行北京新华支行", icbc.forms()).accepted
 
 
+def test_coverage_beats_slip(aligner, gazetteer):
+    profile = ProfileBuilder(gazetteer).build("102601000019", "中国工商银行股份有限公司清远石角支行", "清远市", "广东省")
+    alignment = aligner.align("清远石角工商银行", profile.forms())
+    # 石 sounds like 市, but reading "清远石" as a slip of 清远市 would leave 角 unexplained.
+    assert [(label["label"], label["text"]) for label in alignment.labels] == [
+        ("LOC", "清远"), ("BRANCH", "石角"), ("BANK", "工商银行")
+    ]
+    assert not alignment.typo
+
+
 def test_traditional_variant_labelled_on_original(aligner, huaxia):
     alignment = aligner.align("江油西山的華夏銀行", huaxia.forms())
     assert alignment.accepted
@@ -119,9 +129,12 @@ def test_parse_variants_strips_markers():
     assert parse_variants(output) == ["华夏银行(江油西山)", "西山那个华夏", "华夏西山", "江油华夏"]
 
 
-def test_completion_prompt_ends_open():
+def test_completion_prompt_ends_open(huaxia):
     prompts = load_prompts()
-    prompt = prompts.completion_prompt("华夏银行股份有限公司江油西山支行")
-    assert prompt.endswith("正式名称：华夏银行股份有限公司江油西山支行\n说法：\n-")
+    fields = huaxia.prompt_fields()
+    assert fields == PromptFields("华夏银行股份有限公司江油西山支行", "华夏", "江油", "西山支行")
+    prompt = prompts.completion_prompt(fields)
+    assert prompt.endswith("正式名称：华夏银行股份有限公司江油西山支行\n简称：华夏　地点：江油　网点：西山支行\n说法：\n-")
+    assert prompt.count("正式名称：") == len(prompts.examples) + 1
     assert prompts.version
     assert len(prompts.examples) >= 3

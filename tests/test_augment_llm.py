@@ -13,7 +13,7 @@ from core.augment.gguf import check_gguf, default_model_path
 from core.augment.llm import VariantModel, generate_llm_samples, pick_llm_branches
 from core.augment.options import AugmentOptions
 from core.augment.profile import ProfileBuilder
-from core.augment.prompts import load_prompts
+from core.augment.prompts import PromptFields, load_prompts
 from core.errors import ModelError
 from core.names.gazetteer import Gazetteer, read_city_table, read_demo_names
 
@@ -44,7 +44,7 @@ def test_known_branch_yields_accepted_variant(augment_model):
     existing = {KNOWN.cnaps_code: {KNOWN.name}}
 
     samples, report = generate_llm_samples(
-        [(KNOWN.cnaps_code, profile.forms())], augment_model, aligner, existing, seed=13, time_budget_s=120
+        [(KNOWN.cnaps_code, profile.forms(), profile.prompt_fields())], augment_model, aligner, existing, seed=13, time_budget_s=120
     )
 
     assert report.branches_done == 1
@@ -68,8 +68,9 @@ def test_bundled_model_gets_completion_prompt(augment_model):
 
 @pytest.mark.slow
 def test_generation_seeded(augment_model):
-    first = augment_model.complete(KNOWN.name, seed=5)
-    second = augment_model.complete(KNOWN.name, seed=5)
+    fields = PromptFields(KNOWN.name, "农行", "天津", "子牙支行")
+    first = augment_model.complete(fields, seed=5)
+    second = augment_model.complete(fields, seed=5)
     assert first.text == second.text
 
 

@@ -116,33 +116,22 @@ class VariantAligner:
         return Alignment(stripped, labels=labels, typo=any(match.typo for match in matches))
 
     def _own_matches(self, folded: str, forms: BranchForms) -> list[_Match]:
-        """Pick non-overlapping mentions: longer ones first, then exact ones, then leftmost.
+        """Pick the non-overlapping mentions that cover the most characters.
 
-        Length comes before exactness so that a slip inside a longer form ("西山之行")
-        wins over the exact shorter form inside it ("西山"), which would leave "之行" unexplained.
+        Ties go to fewer typos, then fewer mentions, then BRANCH over BANK over LOC
+        for the same span, because a place inside the branch's own name is not LOC.
+        Coverage decides first so that "清远石角" reads as 清远 + 石角 and not as a
+        slip of "清远市" followed by an unexplained "角".
         """
-        candidates: list[tuple[_Match, int]] = []
+        candidates: list[_Match] = []
         for label, strings in (("BRANCH", forms.branch), ("BANK", forms.bank), ("LOC", forms.places)):
             for form in {fold(string) for string in strings if string}:
                 for start, end in _exact_occurrences(folded, form):
-                    candidates.append((_Match(start, end, label, False), len(form)))
+                    candidates.append(_Match(start, end, label, False))
                 for start, end in _typo_occurrences(folded, form):
                     if self._known.get(folded[start:end]) is None:
-                        candidates.append((_Match(start, end, label, True), len(form)))
-
-        chosen: list[_Match] = []
-        taken = [False] * len(folded)
-        # Among equal spans BRANCH wins, because a place inside the branch's own name is not LOC.
-        label_order = {"BRANCH": 0, "BANK": 1, "LOC": 2}
-        candidates.sort(key=lambda item: (-(item[0].end - item[0].start), item[0].typo, label_order[item[0].label],
-                                          item[0].start))
-        for match, _length in candidates:
-            if any(taken[match.start : match.end]):
-                continue
-            chosen.append(match)
-            for index in range(match.start, match.end):
-                taken[index] = True
-        return chosen
+                        candidates.append(_Match(start, end, label, True))
+        return _best_cover(sorted(set(candidates), key=lambda match: (match.end, match.start)))
 
     def _unaligned_reason(self, folded: str, covered: list[bool]) -> str:
         """Return why the uncovered characters reject the variant, or "" when none are left."""
@@ -164,6 +153,26 @@ class VariantAligner:
                 label = self._known.get(text[start:end])
                 if label is not None:
                     yield label
+
+
+_LABEL_RANK = {"BRANCH": 0, "BANK": 1, "LOC": 2}
+
+
+def _weight(match: _Match) -> int:
+    # Covered characters dominate; a typo, an extra mention and the label only break ties.
+    return (match.end - match.start) * 1000 - 100 * match.typo - 10 - _LABEL_RANK[match.label]
+
+
+def _best_cover(matches: list[_Match]) -> list[_Match]:
+    """Weighted interval scheduling over ``matches`` sorted by end: the best non-overlapping set."""
+    best: list[tuple[int, list[_Match]]] = [(0, [])]  # best[i]: over the first i matches
+    for index, match in enumerate(matches):
+        previous = index
+        while previous > 0 and matches[previous - 1].end > match.start:
+            previous -= 1
+        with_match = (best[previous][0] + _weight(match), [*best[previous][1], match])
+        best.append(max(best[index], with_match, key=lambda item: item[0]))
+    return best[-1][1]
 
 
 def _exact_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:

@@ -138,7 +138,7 @@ def _llm_stage(
     for sample in rule_samples_so_far:
         existing.setdefault(sample["cnaps_code"], set()).add(sample["text"])
     return generate_llm_samples(
-        [(code, eligible[code].forms()) for code in chosen],
+        [(code, eligible[code].forms(), eligible[code].prompt_fields()) for code in chosen],
         model,
         aligner,
         existing,

@@ -23,7 +23,7 @@ from typing import Any
 
 from core.augment.align import REJECT_DUPLICATE, Alignment, BranchForms, VariantAligner
 from core.augment.gguf import GGUFInfo, describe, has_chat_template, load_llama
-from core.augment.prompts import PromptSet, parse_variants
+from core.augment.prompts import PromptFields, PromptSet, parse_variants
 from core.augment.samples import Sample
 from core.errors import Cancelled
 from core.jobs import Progress
@@ -106,8 +106,8 @@ class VariantModel:
         self._llm = load_llama(model_path, n_threads=n_threads, n_ctx=n_ctx, seed=seed)
         self.prompt_style = PROMPT_STYLE_CHAT if has_chat_template(self._llm) else PROMPT_STYLE_COMPLETION
 
-    def complete(self, name: str, seed: int, should_stop: Callable[[], bool] = lambda: False) -> Completion:
-        """Generate variants of ``name``; stop early, keeping what was written, once ``should_stop()``.
+    def complete(self, fields: PromptFields, seed: int, should_stop: Callable[[], bool] = lambda: False) -> Completion:
+        """Generate variants of one branch; stop early, keeping what was written, once ``should_stop()``.
 
         Tokens are streamed so that a cancel or an exhausted time budget takes effect
         within one token, even with a large model.
@@ -123,12 +123,12 @@ class VariantModel:
             "stream": True,
         }
         if self.prompt_style == PROMPT_STYLE_CHAT:
-            messages = self.prompts.chat_messages(name)
+            messages = self.prompts.chat_messages(fields)
             prompt_tokens = sum(len(self._llm.tokenize(message["content"].encode())) for message in messages)
             stream = self._llm.create_chat_completion(messages=messages, **sampling)
             pieces = (chunk["choices"][0]["delta"].get("content") or "" for chunk in stream)
         else:
-            prompt = self.prompts.completion_prompt(name)
+            prompt = self.prompts.completion_prompt(fields)
             prompt_tokens = len(self._llm.tokenize(prompt.encode()))
             stream = self._llm.create_completion(prompt, stop=list(self.prompts.completion_stop), **sampling)
             pieces = (chunk["choices"][0]["text"] for chunk in stream)
@@ -164,7 +164,7 @@ def classify(alignment: Alignment, forms: BranchForms) -> str:
 
 
 def generate_llm_samples(
-    branches: Sequence[tuple[str, BranchForms]],
+    branches: Sequence[tuple[str, BranchForms, PromptFields]],
     model: VariantModel,
     aligner: VariantAligner,
     existing_texts: dict[str, set[str]],
@@ -172,7 +172,7 @@ def generate_llm_samples(
     time_budget_s: float,
     progress: Progress | None = None,
 ) -> tuple[list[Sample], LLMReport]:
-    """Generate, align and deduplicate LLM variants for ``branches`` ((cnaps_code, forms) pairs).
+    """Generate, align and deduplicate LLM variants for ``branches`` ((cnaps_code, forms, fields) triples).
 
     ``existing_texts`` maps each code to the texts it already has (the rule variants);
     accepted variants are added to it. Stops at the time budget, returning what was
@@ -195,11 +195,11 @@ def generate_llm_samples(
     def should_stop() -> bool:
         return time.monotonic() > deadline or (progress is not None and progress.cancelled)
 
-    for cnaps_code, forms in branches:
+    for cnaps_code, forms, fields in branches:
         if time.monotonic() > deadline:
             report.stopped_early = "time_budget"
             break
-        completion = model.complete(forms.name, branch_seed(seed, cnaps_code), should_stop)
+        completion = model.complete(fields, branch_seed(seed, cnaps_code), should_stop)
         if progress is not None and progress.cancelled:
             raise Cancelled()
         report.prompt_tokens += completion.prompt_tokens

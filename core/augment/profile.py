@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass
 
 from core.augment.align import BranchForms
+from core.augment.prompts import PromptFields
 from core.names.gazetteer import Gazetteer, place_forms
 from core.names.parser import parse_official_name
 from core.names.parts import NameParts
@@ -19,6 +20,7 @@ from core.text.banks import (
     BANKS,
     ENTITY_TYPE_WORDS,
     ENTITY_WORD_VARIANTS,
+    GENERIC_BANK_WORDS,
     POSTAL,
     RURAL_COMMERCIAL,
     RURAL_COOPERATIVE,
@@ -56,6 +58,9 @@ class BranchProfile:
     # Every written and short form of the places above, as the gazetteer knows them
     # ("江油" is also "江油市"); the aligner accepts these in LLM output.
     place_aliases: tuple[str, ...] = ()
+    # Generic words that can mean this bank ("农商行" for any rural commercial bank);
+    # the aligner accepts them, the rule generator does not write them alone.
+    bank_generic: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -65,9 +70,20 @@ class BranchProfile:
     def is_head_office(self) -> bool:
         return not self.branch_full
 
+    def prompt_fields(self) -> PromptFields:
+        """The values the LLM prompt shows for this branch: the usual short name, the place, the branch."""
+        chinese_short = [name for name in self.bank_short if not name.isascii()]
+        # The shortest Chinese short name is the everyday one ("工行" over "工商银行").
+        bank_short = min(chinese_short, key=len) if chinese_short else self.bank_full
+        if self.places:
+            place = "".join(forms[-1] for forms in self.places)
+        else:
+            place = self.city[-1] if self.city else ""
+        return PromptFields(name=self.name, bank_short=bank_short, place=place, branch=self.branch_full)
+
     def forms(self) -> BranchForms:
         """All strings that count as a mention of this branch, for the LLM aligner."""
-        bank = {self.bank_full, *self.bank_short, *self.bank_regional, *self.bank_former}
+        bank = {self.bank_full, *self.bank_short, *self.bank_regional, *self.bank_former, *self.bank_generic}
         if self.parts.legal_suffix:
             bank.add(self.bank_full + self.parts.legal_suffix)
         places = {form for forms in (*self.places, self.city, self.province) for form in forms}
@@ -93,6 +109,9 @@ class ProfileBuilder:
         parts = parse_official_name(name, self._gazetteer)
         bank = banks_by_category().get(cnaps_code[:3])
         bank_short, bank_regional, bank_former = _bank_wordings(parts.bank, bank, self._gazetteer)
+        generic: tuple[str, ...] = ()
+        if bank is not None and not bank.name:
+            generic = tuple(word for word, kinds in GENERIC_BANK_WORDS.items() if bank.kind in kinds)
 
         places = tuple(tuple(_forms_of_place(location)) for location in parts.locations)
         written = {form for forms in places for form in forms} | {parts.bank}
@@ -122,6 +141,7 @@ class ProfileBuilder:
             branch_full=parts.branch + parts.unit,
             branch_bare=parts.branch,
             place_aliases=tuple(sorted(aliases)),
+            bank_generic=generic,
         )
 
 

@@ -30,6 +30,19 @@ class GenerationSettings:
 
 
 @dataclass(frozen=True)
+class PromptFields:
+    """The values a prompt template may use: ``{name}``, ``{bank_short}``, ``{place}``, ``{branch}``."""
+
+    name: str  # the official name
+    bank_short: str  # the bank's usual short name: "农行"; the full name when it has none
+    place: str  # the branch's place as the name writes it: "天津"; "" when unknown
+    branch: str  # the branch with its unit type: "子牙支行"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "bank_short": self.bank_short, "place": self.place, "branch": self.branch}
+
+
+@dataclass(frozen=True)
 class PromptSet:
     """The contents of one prompts file."""
 
@@ -39,28 +52,28 @@ class PromptSet:
     completion_block: str
     completion_line: str
     completion_stop: tuple[str, ...]
-    examples: tuple[tuple[str, tuple[str, ...]], ...]  # (official name, variants)
+    examples: tuple[tuple[PromptFields, tuple[str, ...]], ...]  # (fields, variants)
     chat_system: str
     chat_user: str
 
-    def completion_prompt(self, name: str) -> str:
-        """Few-shot text for a base model: the examples, then ``name`` with an open list."""
+    def completion_prompt(self, fields: PromptFields) -> str:
+        """Few-shot text for a base model: the examples, then the branch with an open list."""
         parts = [self.completion_header]
-        for example_name, variants in self.examples:
-            parts.append(self.completion_block.format(name=example_name))
+        for example_fields, variants in self.examples:
+            parts.append(self.completion_block.format(**example_fields.as_dict()))
             parts.extend(self.completion_line.format(variant=variant) for variant in variants)
             parts.append("\n")
-        parts.append(self.completion_block.format(name=name))
+        parts.append(self.completion_block.format(**fields.as_dict()))
         # The prompt ends in the open marker "-" of the first variant. A trailing space
         # would split the token the model normally writes there (" 华"), which hurts output.
         parts.append(self.completion_line.split("{variant}")[0].rstrip(" "))
         return "".join(parts)
 
-    def chat_messages(self, name: str) -> list[dict[str, str]]:
-        count = self.generation.count
+    def chat_messages(self, fields: PromptFields) -> list[dict[str, str]]:
+        values = {**fields.as_dict(), "count": self.generation.count}
         return [
-            {"role": "system", "content": self.chat_system.format(name=name, count=count)},
-            {"role": "user", "content": self.chat_user.format(name=name, count=count)},
+            {"role": "system", "content": self.chat_system.format(**values)},
+            {"role": "user", "content": self.chat_user.format(**values)},
         ]
 
 
@@ -91,13 +104,21 @@ def load_prompts(path: Path | None = None) -> PromptSet:
             completion_line=str(completion["line"]),
             completion_stop=tuple(str(stop) for stop in completion["stop"]),
             examples=tuple(
-                (str(example["name"]), tuple(str(variant) for variant in example["variants"]))
+                (
+                    PromptFields(
+                        name=str(example["name"]),
+                        bank_short=str(example.get("bank_short", "")),
+                        place=str(example.get("place", "")),
+                        branch=str(example.get("branch", "")),
+                    ),
+                    tuple(str(variant) for variant in example["variants"]),
+                )
                 for example in completion["examples"]
             ),
             chat_system=str(chat["system"]),
             chat_user=str(chat["user"]),
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DatasetError(
             f"prompts file {path} lacks or mistypes the field {error}; compare it with {PROMPTS_PATH}",
             path=str(path),
