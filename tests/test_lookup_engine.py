@@ -43,6 +43,8 @@ RETRIEVAL_CASES = {
     # a code inside words, trailing words that are not part of the name
     "102100000021 工行": "102100000021",
     "工行北京新华支行营业厅": "102100000021",
+    # a district the directory's name leaves out
+    "工行北京市海淀区新华支行": "102100000021",
     # a district with its suffix, a prefecture before a county-level city
     "农行无锡惠山区支行": "103302065456",
     "建行苏州昆山周市支行": "105305206588",

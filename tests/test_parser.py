@@ -109,3 +109,23 @@ def test_gazetteer_knows_counties_and_districts():
     assert gazetteer.level("河北") == "province"
     assert gazetteer.level("邗江区") == "county"
     assert gazetteer.level("经开区") == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("江油西山的华夏银行", [("LOC", "江油"), ("BRANCH", "西山"), ("BANK", "华夏银行")]),
+        ("灵宝车站路的河南农商行", [("LOC", "灵宝"), ("BRANCH", "车站路"), ("BANK", "河南农商行")]),
+        ("中国工商银行股份有限公司北京新华支行", [("BANK", "中国工商银行股份有限公司"), ("LOC", "北京"), ("BRANCH", "新华支行")]),
+        ("工行北京市海淀区新华支行", [("BANK", "工行"), ("LOC", "北京市"), ("LOC", "海淀区"), ("BRANCH", "新华支行")]),
+        ("平安路的工行", [("BRANCH", "平安路"), ("BANK", "工行")]),
+        ("民生银行北京民生路支行", [("BANK", "民生银行"), ("LOC", "北京"), ("BRANCH", "民生路支行")]),
+        ("新华支行", [("BRANCH", "新华支行")]),
+    ],
+)
+def test_rule_extractor_spans(query, expected):
+    from core.names.extractor import RuleExtractor
+
+    entities = RuleExtractor().extract(query)
+    assert [(entity.label, entity.text) for entity in entities] == expected
+    assert all(query[entity.start : entity.end] == entity.text for entity in entities)

@@ -34,6 +34,9 @@ DOUBLED_COST = 0.5
 MIN_EDIT_COST = 0.2
 # Penalty when the branch's name has places the query leaves out ("新沙" for "深圳新沙").
 OMITTED_PLACE_PENALTY = 0.2
+# Penalty per query place that cannot be checked against the branch (a district
+# missing from the gazetteer and from the branch's name).
+UNCHECKED_PLACE_PENALTY = 0.08
 # Penalty when one unit type contains the other ("支行" against "支行营业部").
 UNIT_VARIANT_PENALTY = 0.2
 
@@ -142,16 +145,19 @@ def same_place(gazetteer: Gazetteer, left: str, right: str) -> bool:
     return any(place in right_places for place in gazetteer.places(left))
 
 
-def strip_common_places(index: BranchIndex, row: int, query: QueryShape, core: str) -> tuple[str, str]:
+def strip_common_places(index: BranchIndex, row: int, query: QueryShape, core: str) -> tuple[str, str, int]:
     """Remove the leading places of the query that the branch at ``row`` lies in.
 
     A place both sides write is removed from both; a place only the query writes
     ("山西省临汾..." or "苏州昆山..." against "昆山...") is removed from the query.
+    Returns both tails and the count of removed places that could not be checked
+    (a district the gazetteer lacks).
     """
     gazetteer = index.gazetteer
     branch_places = index.places[row]
     query_core = query.core
     position = 0
+    unchecked = 0
     for query_place in query.places:
         if not query_core.startswith(query_place):
             break
@@ -162,10 +168,17 @@ def strip_common_places(index: BranchIndex, row: int, query: QueryShape, core: s
         ):
             core = core[len(branch_places[position]) :]
             position += 1
-        elif not _is_in(index, row, query_place):
-            break
+        else:
+            inside = _is_in(index, row, query_place)
+            if inside is False:
+                break
+            if inside is None:
+                unchecked += 1
+            elif query_place not in core and query_place[:-1] in core:
+                # "海淀区" in the query, "海淀" inside the branch's name: compare without it.
+                core = core.replace(query_place[:-1], "", 1)
         query_core = query_core[len(query_place) :]
-    return query_core, core
+    return query_core, core, unchecked
 
 
 def _without_forms(text: str, forms: tuple[str, ...]) -> str:
@@ -187,17 +200,21 @@ def _suffix_tolerant_similarity(query_text: str, branch_text: str) -> float:
     return best
 
 
-def _is_in(index: BranchIndex, row: int, form: str) -> bool:
-    """Whether the branch at ``row`` lies in the place ``form`` names.
+def _is_in(index: BranchIndex, row: int, form: str) -> bool | None:
+    """Whether the branch at ``row`` lies in the place ``form`` names; None when unknown.
 
     The city table gives prefecture codes ending in 0 ("3050" 苏州); codes sharing
-    their first three digits ("3052" 昆山) are places inside the prefecture.
+    their first three digits ("3052" 昆山) are places inside the prefecture. A
+    district the gazetteer lacks ("海淀区") is known only when the name contains it.
     """
     key = index.keys[row]
-    if form in key:
+    if form in key or (len(form) >= 3 and form[:-1] in key):
         return True
     city_code = index.city_codes[row]
-    for place in index.gazetteer.places(form):
+    places = index.gazetteer.places(form)
+    if not places:
+        return None
+    for place in places:
         if (
             city_code in place.city_codes
             or place.name in (index.city_names[row], index.provinces[row])
@@ -210,7 +227,7 @@ def _is_in(index: BranchIndex, row: int, form: str) -> bool:
 
 def place_conflicts(index: BranchIndex, row: int, places: tuple[str, ...]) -> int:
     """Count the query places that the branch at ``row`` is not in."""
-    return sum(1 for form in places if not _is_in(index, row, form))
+    return sum(1 for form in places if _is_in(index, row, form) is False)
 
 
 def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
@@ -223,8 +240,8 @@ def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
     # Compare what follows the places both sides name ("沧州市解放路" against
     # "沧州市解放西路" compares "解放路" with "解放西路"), so shared places do not
     # inflate the similarity.
-    query_tail, branch_tail = strip_common_places(index, row, query, core)
-    best = _suffix_tolerant_similarity(query_tail, branch_tail)
+    query_tail, branch_tail, unchecked = strip_common_places(index, row, query, core)
+    best = _suffix_tolerant_similarity(query_tail, branch_tail) - UNCHECKED_PLACE_PENALTY * unchecked
     remaining = _without_forms(core, query.place_forms)
     if branch and branch != branch_tail:
         # The branch's name has places the query leaves out ("新沙" for "深圳新沙").

@@ -15,7 +15,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.names.gazetteer import CITY, ETHNIC_GROUPS, PROVINCE, Gazetteer, default_gazetteer, place_forms
+from core.names.gazetteer import (
+    CITY,
+    ETHNIC_GROUPS,
+    PROVINCE,
+    Gazetteer,
+    default_gazetteer,
+    district_at,
+    place_forms,
+)
 from core.names.parser import find_bank_end
 from core.paths import PACKAGE_DATA
 from core.results import Entity
@@ -33,6 +41,8 @@ from core.text.pinyin import pinyin_key
 # they name a bank only when no street word follows.
 _STREET_AFTER = re.compile(r"[路街道巷桥里村]|大街|大道|广场|小区|花园")
 _CONNECTORS = "的之"
+# A legal suffix as it reads after normalization ("（中国）有限公司" -> "中国有限公司").
+_LEGAL_AFTER_BANK = re.compile(r"(?:中国)?(?:股份有限责任公司|股份有限公司|有限责任公司|有限公司)")
 _AUTONOMOUS_PREFIX = re.compile(rf"^(.{{2,}}?)(?:(?:{ETHNIC_GROUPS})族)+自治(州|县|旗)")
 _UNIT_WORDS = re.compile(
     r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
@@ -220,6 +230,9 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     position = 0
     while position < len(text):
         form = gazetteer.match_at(text, position)
+        if form is None and found:
+            # A district the gazetteer lacks, right after a known place ("北京市海淀区").
+            form = district_at(text, position)
         if form is None or not gazetteer.is_location_at(text, position, form):
             break
         # Unlike in official names, a place that ends the query ("昆山") stays a place,
@@ -240,11 +253,14 @@ class RuleExtractor:
 
     def extract(self, text: str) -> list[Entity]:
         entities: list[Entity] = []
-        bank = self.banks.find(text)
+        bank = self.banks.find(text) or self.banks.find_by_sound(text)
         segments: list[tuple[int, int]] = []
         if bank:
-            entities.append(Entity("BANK", bank[0], bank[1], text[bank[0] : bank[1]]))
-            segments = [(0, bank[0]), (bank[1], len(text))]
+            # BANK covers an adjacent legal suffix ("中国工商银行股份有限公司").
+            legal = _LEGAL_AFTER_BANK.match(text, bank[1])
+            end = legal.end() if legal else bank[1]
+            entities.append(Entity("BANK", bank[0], end, text[bank[0] : end]))
+            segments = [(0, bank[0]), (end, len(text))]
         else:
             segments = [(0, len(text))]
         for start, end in segments:

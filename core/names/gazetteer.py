@@ -123,6 +123,14 @@ class Gazetteer:
         return gazetteer
 
 
+def district_at(text: str, start: int) -> str | None:
+    """Return an unknown "XX区/县/旗" at ``text[start]`` that names a district, not a zone."""
+    match = _DISTRICT_AFTER_CITY.match(text, start)
+    if match is None or match.end() >= len(text) or _NOT_DISTRICTS.search(match.group(1)):
+        return None
+    return match.group(1)
+
+
 def place_forms(name: str) -> list[str]:
     """Return the written form of a place and its short forms without suffix."""
     forms = [name]
