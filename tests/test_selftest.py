@@ -60,7 +60,9 @@ def test_selftest_extra_check_failure_named():
     def broken() -> str:
         raise CheckFailed("坏了")
 
-    report = run_selftest(SelftestOptions(llm=False), extra_checks=[("qt", broken)], extra_versions={"Qt": "6"})
+    report = run_selftest(
+        SelftestOptions(llm=False), extra_checks=[("qt", broken)], extra_versions={"Qt": "6"}
+    )
 
     assert "qt" in report.failed
     assert report.versions["Qt"] == "6"
@@ -86,11 +88,16 @@ def frozen_app(tmp_path_factory) -> Path:
     """The PyInstaller folder: built now when BANKCODE_BUILD_FROZEN=1, else dist/bankcode when it exists."""
     if os.environ.get("BANKCODE_BUILD_FROZEN") == "1":
         dist = tmp_path_factory.mktemp("frozen_dist")
-        subprocess.run([sys.executable, str(ROOT / "build" / "build_app.py"), "--dist", str(dist)], check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "build" / "build_app.py"), "--dist", str(dist)], check=True
+        )
         return dist / "bankcode"
-    folder = Path(os.environ.get("BANKCODE_FROZEN_DIR", ROOT / "dist" / "bankcode"))
+    # Resolved now because the executables run with another working directory.
+    folder = Path(os.environ.get("BANKCODE_FROZEN_DIR", ROOT / "dist" / "bankcode")).resolve()
     if not (folder / FROZEN_EXECUTABLES["gui"]).exists() and not (folder / "bankcode-gui.exe").exists():
-        pytest.skip(f"no frozen app in {folder}; build it with build/build_app.py or set BANKCODE_BUILD_FROZEN=1")
+        pytest.skip(
+            f"no frozen app in {folder}; build it with build/build_app.py or set BANKCODE_BUILD_FROZEN=1"
+        )
     return folder
 
 
@@ -98,9 +105,11 @@ def run_frozen(executable: Path, arguments: list[str], cwd: Path, home: Path) ->
     """Run a frozen executable with nothing of the source tree or the venv in reach (like ``env -i``)."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "BANKCODE_HOME": str(home)}
     if sys.platform == "win32":
-        env.update(SYSTEMROOT=os.environ.get("SYSTEMROOT", r"C:\Windows"), PATH=os.environ.get("SYSTEMROOT", ""))
+        env.update(
+            SYSTEMROOT=os.environ.get("SYSTEMROOT", r"C:\Windows"), PATH=os.environ.get("SYSTEMROOT", "")
+        )
     return subprocess.run(
-        [str(executable), *arguments], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        [str(executable), *arguments], cwd=cwd, env=env, capture_output=True, encoding="utf-8", timeout=600
     )
 
 
@@ -113,13 +122,17 @@ def frozen_executable(folder: Path, kind: str) -> Path:
 @pytest.mark.frozen
 def test_frozen_gui_selftest_passes(frozen_app, tmp_path):
     home = tmp_path / "home"
-    result = run_frozen(frozen_executable(frozen_app, "gui"), ["--selftest"], tmp_path, home)
+    # The report file, because a Windows GUI executable has no stdout.
+    report = tmp_path / "selftest.txt"
+    arguments = ["--selftest", "--report", str(report)]
+    result = run_frozen(frozen_executable(frozen_app, "gui"), arguments, tmp_path, home)
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    assert result.returncode == 0, text + result.stdout + result.stderr
+    lines = text.splitlines()
     for step in ("数据库", "查询", "NER 模型", "语言模型", "图形界面"):
         assert any(line.startswith(f"[通过] {step}：") for line in lines), step
-    assert "提交" in result.stdout  # the build stamp, present only in the frozen app
+    assert "提交" in text  # the build stamp, present only in the frozen app
     assert lines[-1] == "自检通过。"
     # The shipped GGUF is used in place: no per-user copy is assembled.
     assert not (home / "models" / "gemma-3-270m-q4_k_m.gguf").exists()
