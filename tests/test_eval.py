@@ -33,7 +33,9 @@ def test_eval_cli_json_and_errors(demo_db_template, tmp_path):
     queries = tmp_path / "queries.jsonl"
     queries.write_text(
         QUERIES.read_text(encoding="utf-8")
-        + json.dumps({"query": "工行北京新华支行", "cnaps_code": "102100000048", "kind": "short"}, ensure_ascii=False)
+        + json.dumps(
+            {"query": "工行北京新华支行", "cnaps_code": "102100000048", "kind": "short"}, ensure_ascii=False
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -70,7 +72,10 @@ def test_bad_line_names_line(tmp_path):
 def test_evaluate_entities_rules():
     samples = [
         {"query": "江油西山的华夏银行", "labels": [[0, 2, "LOC"], [2, 4, "BRANCH"], [5, 9, "BANK"]]},
-        {"query": "工行知春路", "labels": [{"label": "BANK", "start": 0, "end": 2}, {"label": "BRANCH", "start": 2, "end": 5}]},
+        {
+            "query": "工行知春路",
+            "labels": [{"label": "BANK", "start": 0, "end": 2}, {"label": "BRANCH", "start": 2, "end": 5}],
+        },
     ]
     metrics = evaluate_entities(RuleExtractor(), samples)
     assert metrics.f1 == 1.0

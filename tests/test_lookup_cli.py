@@ -33,7 +33,9 @@ def test_query_text_answer(demo_db_template):
 
 
 def test_query_without_answer_exits_1(demo_db_template):
-    result = CliRunner().invoke(cli, ["query", "中国工商银行火星支行", "--db", str(demo_db_template), "--top", "3"])
+    result = CliRunner().invoke(
+        cli, ["query", "中国工商银行火星支行", "--db", str(demo_db_template), "--top", "3"]
+    )
     assert result.exit_code == 1, result.output
     assert "未能确定，请从候选中选择" in result.output
     assert "3. " in result.output
@@ -49,9 +51,9 @@ def test_query_mistyped_code_note(demo_db_template):
 
 
 def test_query_empty_exits_2(demo_db_template):
-    from core.cli.main import main
-
     import pytest
+
+    from core.cli.main import main
 
     with pytest.raises(SystemExit) as stopped:
         main(["query", "，。", "--db", str(demo_db_template)])
@@ -59,9 +61,9 @@ def test_query_empty_exits_2(demo_db_template):
 
 
 def test_query_missing_db_exits_2(tmp_path):
-    from core.cli.main import main
-
     import pytest
+
+    from core.cli.main import main
 
     with pytest.raises(SystemExit) as stopped:
         main(["query", "工行", "--db", str(tmp_path / "missing.sqlite")])

@@ -163,7 +163,12 @@ def test_threshold_override(lookup_engine):
 
 def test_alias_answers_at_once(demo_directory):
     demo_directory.db["aliases"].insert(
-        {"alias_text": "单位开户行", "cnaps_code": "102100000021", "source": "test", "created_at": "2026-01-01"}
+        {
+            "alias_text": "单位开户行",
+            "cnaps_code": "102100000021",
+            "source": "test",
+            "created_at": "2026-01-01",
+        }
     )
     engine = LookupEngine(demo_directory)
     result = engine.lookup("单位开户行")

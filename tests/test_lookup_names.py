@@ -16,7 +16,9 @@ def test_every_demo_name_finds_its_code(lookup_engine):
     for row in rows:
         result = lookup_engine.lookup(row["name"])
         if row["name"] in shared:
-            if result.answer is not None or row["cnaps_code"] not in [c.cnaps_code for c in result.candidates]:
+            if result.answer is not None or row["cnaps_code"] not in [
+                c.cnaps_code for c in result.candidates
+            ]:
                 wrong.append(row["name"])
         elif result.answer is None or result.answer.cnaps_code != row["cnaps_code"]:
             wrong.append(row["name"])

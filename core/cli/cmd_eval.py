@@ -22,9 +22,16 @@ def format_report(report, path: Path) -> list[str]:
     ]
     if report.null_targets:
         abstained = round(report.abstention * report.null_targets)
-        lines.append(tr("lookup.eval.abstain", value=report.abstention, correct=abstained, count=report.null_targets))
+        lines.append(
+            tr("lookup.eval.abstain", value=report.abstention, correct=abstained, count=report.null_targets)
+        )
     lines.append(
-        tr("lookup.eval.latency", p50=report.latency_p50_ms, p95=report.latency_p95_ms, p99=report.latency_p99_ms)
+        tr(
+            "lookup.eval.latency",
+            p50=report.latency_p50_ms,
+            p95=report.latency_p95_ms,
+            p99=report.latency_p99_ms,
+        )
     )
     if report.entities is not None:
         lines.append(
@@ -56,7 +63,12 @@ def format_report(report, path: Path) -> list[str]:
 @click.argument("queries", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), help=tr("cli.db_help"))
 @click.option("--json", "as_json", is_flag=True, help=tr("lookup.eval.json_help"))
-@click.option("--errors", "errors_path", type=click.Path(path_type=Path, dir_okay=False), help=tr("lookup.eval.errors_help"))
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=tr("lookup.eval.errors_help"),
+)
 def eval_command(queries: Path, db_path: Path | None, as_json: bool, errors_path: Path | None) -> None:
     from core.cli.cmd_query import open_engine
     from core.evaluate import evaluate_file, write_misses

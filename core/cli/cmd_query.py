@@ -82,7 +82,9 @@ def open_engine(db_path: Path | None):
 @click.command(name="query", help=tr("lookup.query.help"))
 @click.argument("text")
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), help=tr("cli.db_help"))
-@click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help=tr("lookup.query.top_help"))
+@click.option(
+    "--top", type=click.IntRange(1, 50), default=5, show_default=True, help=tr("lookup.query.top_help")
+)
 @click.option("--json", "as_json", is_flag=True, help=tr("lookup.query.json_help"))
 @click.pass_context
 def query_command(ctx: click.Context, text: str, db_path: Path | None, top: int, as_json: bool) -> None:

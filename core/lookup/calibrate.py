@@ -53,7 +53,9 @@ def read_demo_records() -> list[BranchRecord]:
             code = row["cnaps_code"]
             city = cities.get(code[3:7], {})
             records.append(
-                BranchRecord(code, row["name"], code[3:7], city.get("city_name", ""), city.get("province_name", ""))
+                BranchRecord(
+                    code, row["name"], code[3:7], city.get("city_name", ""), city.get("province_name", "")
+                )
             )
     return records
 
@@ -63,10 +65,16 @@ def _homophones(index: BranchIndex) -> dict[str, list[str]]:
     for char in index.postings:
         if "\u4e00" <= char <= "\u9fff":
             by_sound.setdefault(char_pinyin(char), []).append(char)
-    return {char: [other for other in by_sound[char_pinyin(char)] if other != char] for char in index.postings if char_pinyin(char) in by_sound}
+    return {
+        char: [other for other in by_sound[char_pinyin(char)] if other != char]
+        for char in index.postings
+        if char_pinyin(char) in by_sound
+    }
 
 
-def write_query(index: BranchIndex, row: int, habit: str, rng: random.Random, homophones: dict[str, list[str]]) -> str:
+def write_query(
+    index: BranchIndex, row: int, habit: str, rng: random.Random, homophones: dict[str, list[str]]
+) -> str:
     """Write one query for the branch at ``row`` in the given habit."""
     entity, rest = index.entities[row], index.rest(row)
     bank = banks_by_category().get(index.codes[row][:3])
@@ -81,7 +89,9 @@ def write_query(index: BranchIndex, row: int, habit: str, rng: random.Random, ho
     if habit == "short":
         return short + rest
     if habit == "location_first":
-        core = rest[: -len(index.units[row])] if index.units[row] and rest.endswith(index.units[row]) else rest
+        core = (
+            rest[: -len(index.units[row])] if index.units[row] and rest.endswith(index.units[row]) else rest
+        )
         return f"{core}的{short}"
     if habit == "bracket":
         return f"{short}({rest})"
@@ -146,7 +156,11 @@ def sweep(outcomes: Sequence[tuple[str, str | None, str | None, float]]) -> list
             chosen = [o for o in outcomes if kind in ("all", o[0])]
             answered = [o for o in chosen if o[3] >= threshold and o[2] is not None]
             right = sum(1 for o in answered if o[2] == o[1])
-            row[kind] = (len(answered) / max(len(chosen), 1), right / len(answered) if answered else 1.0, len(chosen))
+            row[kind] = (
+                len(answered) / max(len(chosen), 1),
+                right / len(answered) if answered else 1.0,
+                len(chosen),
+            )
         table.append(row)
     return table
 

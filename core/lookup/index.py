@@ -12,11 +12,11 @@ query touches each posting once in C.
 from __future__ import annotations
 
 import bisect
-import sys
-from array import array
 import logging
 import math
+import sys
 import time
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -132,7 +132,9 @@ class BranchIndex:
         count = max(len(codes), 1)
         postings = {char: np.frombuffer(rows, dtype=np.int32) for char, rows in char_rows.items()}
         weights = {char: math.log(1 + count / len(rows)) for char, rows in char_rows.items()}
-        pinyin_postings = {syllable: np.frombuffer(rows, dtype=np.int32) for syllable, rows in pinyin_rows.items()}
+        pinyin_postings = {
+            syllable: np.frombuffer(rows, dtype=np.int32) for syllable, rows in pinyin_rows.items()
+        }
         pinyin_weights = {syllable: math.log(1 + count / len(rows)) for syllable, rows in pinyin_rows.items()}
 
         by_category_lists: dict[str, array] = {}
@@ -212,7 +214,10 @@ class BranchIndex:
         return end - start
 
     def retrieve(self, text: str, pool: np.ndarray | None, limit: int) -> list[int]:
-        """Return up to ``limit`` rows of ``pool`` (all rows when None) that best share ``text``'s characters."""
+        """Return up to ``limit`` rows of ``pool`` that best share ``text``'s characters.
+
+        ``pool`` None means every row.
+        """
         scores = np.zeros(len(self.codes), dtype=np.float32)
         common = COMMON_SHARE * len(self.codes)
         for char in set(text):

@@ -1,11 +1,12 @@
 """Ranking of retrieved branches against a query, and the confidence of the top one.
 
-Each candidate gets a score in [0, 1] from how well the query's place-and-branch
-text matches the branch's (character edit similarity, or pinyin similarity for
-homophone typos), less a penalty for every place the query names that the branch
-is not in, and a small one when the unit types differ. Confidence is the top score
-shrunk by how close the runner-up is, because two near-equal candidates mean the
-query does not pick one branch.
+Each candidate gets a score in [0, 1]: the edit similarity of the query's branch
+text and the branch's, after removing the places both name, where a homophone or
+a doubled character costs less than another typo. Places the query names that
+the branch is not in, places the branch names that the query leaves out, and a
+different unit type each lower the score. Confidence is the top score shrunk by
+how close the runner-up is, because two near-equal candidates mean the query
+does not pick one branch.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from core.lookup.index import BranchIndex
-from core.text.pinyin import char_pinyin
 from core.names.gazetteer import PROVINCE, Gazetteer, place_forms
+from core.text.pinyin import char_pinyin
 
 # Below this gap between the two best scores the confidence shrinks linearly, to
 # half the top score when they tie.
@@ -49,7 +50,9 @@ _PLACE_SUFFIXES = frozenset("区县市旗")
 _UNIT_SUFFIX = re.compile(
     r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
 )
-_TYPE_WORDS = re.compile(r"(?:农村信用合作联社|信用合作联社|农村商业银行|农村合作银行|农村信用联社|农村信用社|村镇银行|商业银行|农联社|联社|信用社|银行)$")
+_TYPE_WORDS = re.compile(
+    r"(?:农村信用合作联社|信用合作联社|农村商业银行|农村合作银行|农村信用联社|农村信用社|村镇银行|商业银行|农联社|联社|信用社|银行)$"
+)
 
 
 def split_unit(text: str) -> tuple[str, str]:
@@ -101,7 +104,9 @@ def similarity(left: str, right: str, length: int = 0) -> float:
 
 def _is_doubled(text: str, position: int) -> bool:
     char = text[position]
-    return (position > 0 and text[position - 1] == char) or (position + 1 < len(text) and text[position + 1] == char)
+    return (position > 0 and text[position - 1] == char) or (
+        position + 1 < len(text) and text[position + 1] == char
+    )
 
 
 @dataclass(frozen=True)

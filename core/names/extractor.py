@@ -29,7 +29,6 @@ from core.paths import PACKAGE_DATA
 from core.results import Entity
 from core.text.banks import (
     BANKS,
-    ENTITY_WORD_VARIANTS,
     GENERIC_BANK_WORDS,
     categories_of_kinds,
     single_bank_aliases,
@@ -44,9 +43,6 @@ _CONNECTORS = "的之"
 # A legal suffix as it reads after normalization ("（中国）有限公司" -> "中国有限公司").
 _LEGAL_AFTER_BANK = re.compile(r"(?:中国)?(?:股份有限责任公司|股份有限公司|有限责任公司|有限公司)")
 _AUTONOMOUS_PREFIX = re.compile(rf"^(.{{2,}}?)(?:(?:{ETHNIC_GROUPS})族)+自治(州|县|旗)")
-_UNIT_WORDS = re.compile(
-    r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
-)
 
 
 @dataclass(frozen=True)
@@ -162,7 +158,9 @@ class BankMatcher:
                 ref = self.forms.get(form)
                 if ref is None:
                     continue
-                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(text, start + length):
+                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(
+                    text, start + length
+                ):
                     continue
                 if best is None or length > best[1] - best[0]:
                     best = (start, start + length, ref)
@@ -185,7 +183,9 @@ class BankMatcher:
                 ref = self.sounds.get(sounds[start : start + length])
                 if ref is None:
                     continue
-                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(text, start + length):
+                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(
+                    text, start + length
+                ):
                     continue
                 if best is None or length > best[1] - best[0]:
                     best = (start, start + length, ref)
@@ -196,28 +196,6 @@ class BankMatcher:
 def _may_be_street(form: str, ref: BankRef) -> bool:
     """Whether a bank form is also an everyday word ("平安", "民生"), unlike "工行" or "华夏银行"."""
     return not ref.entities and "银行" not in form and not form.endswith("行")
-
-
-@dataclass(frozen=True)
-class QueryParts:
-    """A normalized query split for retrieval: the bank mention and the rest."""
-
-    text: str
-    bank: tuple[int, int, BankRef] | None
-    rest: str  # the query without the bank mention and connectors ("的")
-    places: tuple[str, ...]  # place forms found in the rest, in order
-
-
-def split_query(text: str, banks: BankMatcher, gazetteer: Gazetteer) -> QueryParts:
-    """Split a normalized query into the bank mention and the rest."""
-    bank = banks.find(text)
-    if bank:
-        before, after = text[: bank[0]], text[bank[1] :]
-        rest = before.rstrip(_CONNECTORS) + after.lstrip(_CONNECTORS)
-    else:
-        rest = text
-    places = tuple(form for _, _, form in find_places(rest, gazetteer))
-    return QueryParts(text, bank, rest, places)
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
@@ -284,17 +262,14 @@ class RuleExtractor:
         return [self.extract(text) for text in texts]
 
 
-def has_unit_word(text: str) -> bool:
-    """Whether ``text`` ends with a unit type ("支行", "分理处", ...)."""
-    return bool(_UNIT_WORDS.search(text))
-
-
 @functools.cache
 def default_bank_matcher() -> BankMatcher:
     """Build the bank matcher of the shipped demo directory."""
     with open(PACKAGE_DATA / "demo_branches.csv", encoding="utf-8", newline="") as handle:
-        pairs = [(row["cnaps_code"][:3], entity_of(normalize_text(row["name"]))) for row in csv.DictReader(handle)]
+        pairs = [
+            (row["cnaps_code"][:3], entity_of(normalize_text(row["name"]))) for row in csv.DictReader(handle)
+        ]
     return BankMatcher.build(pairs)
 
 
-__all__ = ["BankMatcher", "BankRef", "QueryParts", "RuleExtractor", "entity_of", "place_forms", "split_query"]
+__all__ = ["BankMatcher", "BankRef", "RuleExtractor", "entity_of", "find_places", "place_forms"]

@@ -29,7 +29,21 @@ ETHNIC_GROUPS = (
     "保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
 )
 _AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{ETHNIC_GROUPS})族)+自治(?:州|县|旗|区)$")
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 
 # Words ending in 区/县 that name a zone or an area inside a city, not a district.
 _NOT_DISTRICTS = re.compile(
@@ -98,9 +112,7 @@ class Gazetteer:
         if text[end] in _ROAD_CHARS:
             return False
         # "北京东路" and "北京大街" are streets; "北京东四" starts with a place.
-        return not (
-            text[end] in _DIRECTION_CHARS and end + 1 < len(text) and text[end + 1] in _ROAD_CHARS
-        )
+        return not (text[end] in _DIRECTION_CHARS and end + 1 < len(text) and text[end + 1] in _ROAD_CHARS)
 
     @classmethod
     def build(cls, cities: Iterable[dict[str, str]], names: Iterable[str] = ()) -> Gazetteer:

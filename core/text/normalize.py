@@ -28,10 +28,35 @@ LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
 _ASKING_PREFIXES = tuple(
     sorted(
         (
-            "请帮我查一下", "请帮忙查一下", "帮我查一下", "帮忙查一下", "麻烦查一下", "请查一下",
-            "帮我查询", "帮忙查询", "我想查询", "我想查一下", "我想查", "请帮我查", "帮我查",
-            "请查询", "查询一下", "查一下", "请问一下", "请问", "查询", "麻烦", "你好", "您好",
-            "想问一下", "问一下", "帮忙查", "请帮忙查", "查找", "搜索", "搜",
+            "请帮我查一下",
+            "请帮忙查一下",
+            "帮我查一下",
+            "帮忙查一下",
+            "麻烦查一下",
+            "请查一下",
+            "帮我查询",
+            "帮忙查询",
+            "我想查询",
+            "我想查一下",
+            "我想查",
+            "请帮我查",
+            "帮我查",
+            "请查询",
+            "查询一下",
+            "查一下",
+            "请问一下",
+            "请问",
+            "查询",
+            "麻烦",
+            "你好",
+            "您好",
+            "想问一下",
+            "问一下",
+            "帮忙查",
+            "请帮忙查",
+            "查找",
+            "搜索",
+            "搜",
         ),
         key=len,
         reverse=True,
@@ -63,8 +88,10 @@ class Normalized:
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the half-open span ``[start, end)`` of ``text`` to the original text."""
         if start >= end:
-            position = self.offsets[start] if start < len(self.offsets) else (
-                self.offsets[-1] + 1 if self.offsets else 0
+            position = (
+                self.offsets[start]
+                if start < len(self.offsets)
+                else (self.offsets[-1] + 1 if self.offsets else 0)
             )
             return position, position
         return self.offsets[start], self.offsets[end - 1] + 1

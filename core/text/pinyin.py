@@ -26,7 +26,9 @@ def _load_table() -> None:
     module_spec.loader.exec_module(module)  # type: ignore[union-attr]
     for code_point, readings in module.pinyin_dict.items():
         first = readings.split(",", 1)[0]
-        plain = "".join(char for char in unicodedata.normalize("NFD", first) if not unicodedata.combining(char))
+        plain = "".join(
+            char for char in unicodedata.normalize("NFD", first) if not unicodedata.combining(char)
+        )
         # NFD turns "ü" into "u" plus a diaeresis; pypinyin's NORMAL style writes it "v".
         if "\u0308" in unicodedata.normalize("NFD", first):
             plain = plain.replace("u", "v")
