@@ -241,8 +241,12 @@ def _check_ner(options: SelftestOptions, versions: dict[str, str]) -> str:
 
 
 def _check_llm(options: SelftestOptions, versions: dict[str, str]) -> str:
+    import llama_cpp
+
     from core.augment.gguf import default_model_path, load_llama
 
+    features = llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
+    versions["llama.cpp"] = f"llama-cpp-python {llama_cpp.__version__} ({features})"
     path = default_model_path()
     llm = load_llama(path, n_threads=options.threads, n_ctx=LLM_CONTEXT, seed=0)
     try:
@@ -279,13 +283,9 @@ def _base_versions() -> dict[str, str]:
         versions["CTranslate2"] = ctranslate2.__version__
     except ImportError as error:
         versions["CTranslate2"] = tr("selftest.missing", detail=str(error))
-    try:
-        import llama_cpp
-
-        features = llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
-        versions["llama.cpp"] = f"llama-cpp-python {llama_cpp.__version__} ({features})"
-    except (ImportError, OSError, RuntimeError) as error:
-        versions["llama.cpp"] = tr("selftest.missing", detail=str(error))
+    # Filled in by the GGUF step: llama.cpp is loaded only there, so that --no-llm works on
+    # a CPU that cannot run its AVX2 build.
+    versions["llama.cpp"] = tr("selftest.not_checked")
     return versions
 
 
