@@ -197,3 +197,13 @@ def test_headerless_name_beats_address(tmp_path):
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert preview_file(path).mapping == ColumnMapping(code=0, name=2, clearing=None)
+
+
+def test_short_gbk_valid_as_utf8(tmp_path):
+    # These GBK bytes happen to be valid UTF-8 too.
+    path = tmp_path / "short.unl"
+    path.write_bytes("100000000009|司|\n".encode("gb18030"))
+    assert path.read_bytes().decode("utf-8") != "100000000009|司|\n"
+    preview = preview_file(path)
+    assert preview.encoding == "gb18030"
+    assert preview.rows == (("100000000009", "司"),)

@@ -39,6 +39,20 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in text or controls > len(text) // 100
 
 
+def _is_chinese(char: str) -> bool:
+    # CJK ideographs, CJK punctuation and full-width forms: what a directory's
+    # non-ASCII text consists of.
+    return "\u3000" <= char <= "\u303f" or "\u3400" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def _chinese_share(text: str) -> float:
+    """Return the share of non-ASCII characters in ``text`` that are Chinese; 1.0 for ASCII text."""
+    non_ascii = [char for char in text if ord(char) > 127]
+    if not non_ascii:
+        return 1.0
+    return sum(1 for char in non_ascii if _is_chinese(char)) / len(non_ascii)
+
+
 def detect_encoding(path: Path) -> str:
     """Return the Python codec name to read ``path`` with.
 
@@ -53,9 +67,19 @@ def detect_encoding(path: Path) -> str:
     for bom, encoding in _BOMS:
         if sample.startswith(bom):
             return encoding
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(sample, encoding, whole) and not _looks_binary(sample.decode(encoding, "ignore")):
-            return encoding
+    candidates = [
+        encoding
+        for encoding in ("utf-8", "gb18030")
+        if _decodes(sample, encoding, whole) and not _looks_binary(sample.decode(encoding, "ignore"))
+    ]
+    if len(candidates) == 2:
+        # A short GBK file can also be valid UTF-8 ("司" is CB BE, which UTF-8 reads
+        # as U+02FE), but then its UTF-8 reading is not Chinese text.
+        shares = {encoding: _chinese_share(sample.decode(encoding, "ignore")) for encoding in candidates}
+        if shares["utf-8"] < 0.5 < shares["gb18030"]:
+            return "gb18030"
+    if candidates:
+        return candidates[0]
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
