@@ -315,6 +315,9 @@ def import_directory(
     ``ImportFileError`` (the file) or ``DatabaseError`` (the database), and a
     cancel through ``progress`` raises ``Cancelled``. In all three cases the
     database is left exactly as it was.
+
+    ``progress`` goes through the stages "inspect", "read" (advanced by the rows
+    read, with the total unknown) and "write".
     """
     if mode not in ("replace", "merge"):
         raise ValueError(f"mode must be 'replace' or 'merge', got {mode!r}")
