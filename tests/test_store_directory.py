@@ -220,3 +220,19 @@ def test_read_while_other_process_writes(demo_directory):
         writer.kill()
     with open_directory(demo_directory.path, read_only=True) as reader:
         assert reader.count() == 0
+
+
+def test_writable_open_during_import(demo_directory, monkeypatch):
+    from core.store import directory as directory_module
+
+    monkeypatch.setattr(directory_module, "BUSY_TIMEOUT_S", 0.2)
+    demo_directory.db.conn.execute("BEGIN IMMEDIATE")
+    demo_directory.db.conn.execute("DELETE FROM branches")
+    try:
+        with open_directory(demo_directory.path) as second:
+            assert second.count() == DEMO_ROWS
+            with pytest.raises(DatabaseError) as raised:
+                import_directory(second, STORE_DATA / "import_utf8.csv")
+            assert raised.value.params["key"] == "store.db_busy"
+    finally:
+        demo_directory.db.conn.execute("ROLLBACK")

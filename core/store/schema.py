@@ -183,6 +183,10 @@ def migrate(conn: sqlite3.Connection, *, upto: str | None = None) -> list[str]:
     at once apply each migration exactly once.
     """
     applied: list[str] = []
+    if applied_migrations(conn) and not pending_migrations(conn):
+        # Up to date: take no write lock, so opening the file while another
+        # process imports into it does not wait for that import.
+        return applied
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
