@@ -168,6 +168,8 @@ class ModelRegistry:
                 stream.write("\n")
                 stream.flush()
                 os.fsync(stream.fileno())
+            # mkstemp creates the file readable by its owner only; a shipped registry must be readable by all.
+            os.chmod(temporary, 0o644)
             os.replace(temporary, self.root / REGISTRY_FILE)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
