@@ -4,6 +4,10 @@ The model is built in a hidden staging folder and moved into the registry only w
 export and evaluation have finished, and it becomes active only when its test-split
 entity F1 reaches ``config.min_test_f1``. On any failure or cancel the staging folder
 is deleted and the active model stays as it was.
+
+The best torch checkpoint stays in the model folder as ``torch/`` (``TORCH_DIR``), so
+a later run can continue from this model (``base=<folder>/torch``), as the learning
+round of ``core.feedback.learn`` does.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from core.ner.metrics import EntityMetrics, evaluate_extractor
 from core.ner.registry import ModelRegistry, default_registry
 
 logger = logging.getLogger(__name__)
+
+# The Hugging Face checkpoint kept beside the runtime files, for continued training.
+TORCH_DIR = "torch"
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,13 @@ def train_and_register(
     base: Path | None = None,
     progress: Progress | None = None,
     registry: ModelRegistry | None = None,
+    *,
+    activate: bool = True,
 ) -> TrainReport:
     """Train on ``data_dir`` and register the model.
+
+    With ``activate`` False the model is registered but never activated, for a caller
+    that applies its own gate (``core.feedback.learn``).
 
     Raises ``TrainingError``, ``DatasetError`` or ``Cancelled``.
     """
@@ -76,7 +88,7 @@ def train_and_register(
         )
         _stage(progress, "export")
         export_model(trained, staging, version=version, config=config)
-        shutil.rmtree(staging / "checkpoint")
+        (staging / "checkpoint").rename(staging / TORCH_DIR)
 
         _stage(progress, "evaluate")
         model = NerModel(staging, NerOptions(compute_type="default"))
@@ -114,10 +126,10 @@ def train_and_register(
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
-    activated = test_metrics.f1 >= config.min_test_f1
+    activated = activate and test_metrics.f1 >= config.min_test_f1
     if activated:
         registry.activate(version)
-    else:
+    elif activate:
         logger.warning(
             "model %s not activated: test entity F1 %.4f is below %.4f",
             version,
