@@ -17,18 +17,17 @@ import time
 from collections.abc import Iterable
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from core.errors import InvalidQueryError
 from core.lookup import codes as code_queries
-from core.lookup.index import BranchIndex, BranchRecord
+from core.lookup.bank_queries import lookup_bank_only, lookup_initials
+from core.lookup.index import BranchIndex
+from core.lookup.load import load_index
 from core.lookup.scoring import confidence, score_row, shape_query
 from core.names.extractor import BankRef, RuleExtractor, find_places
-from core.names.gazetteer import Gazetteer, read_city_table
 from core.results import Candidate, Entity, EntityExtractor, LookupResult
 from core.text.banks import banks_by_category
 from core.text.normalize import Normalized, normalize, normalize_text, strip_asking, strip_legal_suffix
-from core.text.pinyin import initials
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +42,18 @@ logger = logging.getLogger(__name__)
 CONFIDENCE_THRESHOLD = 0.82
 
 RERANK_DEPTH = 40
-# Bank-only queries answer with the head office at this confidence when exactly one exists.
-HEAD_OFFICE_CONFIDENCE = 0.95
 _CONNECTORS = "的之"
 _LATIN = re.compile(r"^[a-z]{3,}$")
 _EMBEDDED_CODE = re.compile(r"(?<!\d)(\d{12})(?!\d)")
-# rapidfuzz ratio (0-100) above which pinyin initials count as a near match.
-INITIALS_NEAR_RATIO = 85
 
 
 class LookupEngine:
-    """Answers lookups over one directory; build once, query many times (thread-safe reads)."""
+    """Looks up queries in one directory's in-memory index.
+
+    Build it once and query it many times. A lookup reads only memory, except that
+    a mistyped code's suggestions query the directory's connection, which one
+    thread at a time may use.
+    """
 
     def __init__(
         self,
@@ -76,7 +76,7 @@ class LookupEngine:
         if index is None:
             if directory is None:
                 raise ValueError("LookupEngine needs a directory or an index")
-            index = _load_index(directory, use_cache)
+            index = load_index(directory, use_cache)
         self.index = index
         self.rules = RuleExtractor(index.banks, index.gazetteer)
         self.extractor: EntityExtractor = extractor or self.rules
@@ -178,7 +178,7 @@ class LookupEngine:
             )
 
         if _LATIN.match(query):
-            initials_result = self._lookup_initials(text, query, top)
+            initials_result = lookup_initials(self, text, query, top)
             if initials_result is not None:
                 return initials_result
 
@@ -219,7 +219,8 @@ class LookupEngine:
         places = tuple(form for _, _, form in find_places(rest, self.index.gazetteer))
         return ref, rest, places
 
-    def _pool(self, ref: BankRef | None) -> np.ndarray | None:
+    def pool(self, ref: BankRef | None) -> np.ndarray | None:
+        """Return the rows of the banks ``ref`` names; None means every row."""
         if ref is None:
             return None
         if ref.entities:
@@ -241,10 +242,10 @@ class LookupEngine:
         found = self.extractor.extract(query)
         entities = self._to_original(normalized, found)
         ref, rest, places = self._split(query, found)
-        pool = self._pool(ref)
+        pool = self.pool(ref)
 
         if ref is not None and not rest:
-            return self._bank_only(text, query, ref, pool, top, entities)
+            return lookup_bank_only(self, text, query, ref, pool, top, entities)
 
         note, note_key = "", ""
         if pool is not None and len(pool) == 0:
@@ -277,114 +278,6 @@ class LookupEngine:
             text, query, answer, candidates, round(conf, 4), entities, self.extractor.name, note, note_key
         )
 
-    def _bank_only(
-        self,
-        text: str,
-        query: str,
-        ref: BankRef,
-        pool: np.ndarray | None,
-        top: int,
-        entities: list[Entity],
-        *,
-        allow_answer: bool = True,
-    ) -> LookupResult:
-        """Answer a query that names only a bank with its head office, when there is exactly one.
-
-        A generic word ("农商行", "信用社") names a kind of bank, never one bank, so it
-        only lists head offices of that kind.
-        """
-        heads: list[int] = []
-        generic = not ref.entities and any(
-            not banks_by_category().get(category) or not banks_by_category()[category].name
-            for category in ref.categories
-        )
-        if generic:
-            allow_answer = False
-            names = {
-                entity
-                for category in ref.categories
-                for entity in self.index.entities_of_category.get(category, ())
-            }
-        else:
-            names = set(ref.entities) or {
-                banks_by_category()[category].name
-                for category in ref.categories
-                if category in banks_by_category()
-            }
-        for entity in names:
-            heads.extend(self.index.head_offices.get(normalize_text(entity), []))
-        heads = sorted(set(heads))
-        if len(heads) == 1 and allow_answer:
-            candidate = self.candidate(heads[0], HEAD_OFFICE_CONFIDENCE)
-            conf = HEAD_OFFICE_CONFIDENCE
-            answer = candidate if conf >= self.threshold else None
-            return LookupResult(
-                text,
-                query,
-                answer,
-                [candidate],
-                conf,
-                entities,
-                self.extractor.name,
-                note="bank only: its head office",
-                note_key="lookup.note_head_office",
-            )
-        rows = heads or ([] if pool is None else [int(row) for row in pool[: top * 4]])
-        rows.sort(key=lambda row: (len(self.index.rest(row)), self.index.codes[row]))
-        candidates = [self.candidate(row, 0.5) for row in rows[:top]]
-        return LookupResult(
-            text,
-            query,
-            None,
-            candidates,
-            0.0,
-            entities,
-            self.extractor.name,
-            note="the query names only a bank",
-            note_key="lookup.note_bank_only",
-        )
-
-    def _lookup_initials(self, text: str, query: str, top: int) -> LookupResult | None:
-        """Match pinyin initials ("yzcx" for 邮政储蓄) against bank names; None when nothing fits.
-
-        An exact match or a unique prefix may answer with the bank's head office; a
-        shared prefix or a near match ("zjgsyyh") only lists candidates.
-        """
-        table = self._initials_table()
-        entities = set(table.get(query, ()))
-        exact = bool(entities)
-        if not entities:
-            entities = {entity for key, found in table.items() if key.startswith(query) for entity in found}
-            exact = len(entities) == 1
-        if not entities:
-            for key, found in table.items():
-                if len(key) >= 4 and fuzz.ratio(query, key) >= INITIALS_NEAR_RATIO:
-                    entities.update(found)
-        if not entities:
-            return None
-        ref = BankRef(frozenset(), frozenset(entities))
-        result = self._bank_only(text, query, ref, self._pool(ref), top, [], allow_answer=exact)
-        note = f"pinyin initials of {', '.join(sorted(entities)[:5])}"
-        return dataclasses.replace(result, note=note, note_key="lookup.note_initials")
-
-    def _initials_table(self) -> dict[str, set[str]]:
-        """Map the pinyin initials of every bank name and entity to the entities, built on first use."""
-        if self._initials is None:
-            table: dict[str, set[str]] = {}
-            for form, ref in self.index.banks.forms.items():
-                if form.isascii():
-                    continue
-                names = set(ref.entities) or {
-                    banks_by_category()[category].name
-                    for category in ref.categories
-                    if category in banks_by_category() and banks_by_category()[category].name
-                }
-                names = {name for name in names if name in self.index.by_entity}
-                if names:
-                    table.setdefault(initials(form), set()).update(names)
-            self._initials = table
-        return self._initials
-
     def candidate(self, row: int, score: float) -> Candidate:
         index = self.index
         return Candidate(
@@ -395,41 +288,3 @@ class LookupEngine:
             province=index.provinces[row],
             city=index.city_names[row],
         )
-
-
-def _load_index(directory: object, use_cache: bool) -> BranchIndex:
-    from core.lookup import cache
-
-    signature = cache.directory_signature(directory) if use_cache else ()
-    if use_cache:
-        cached = cache.load_cached_index(directory, signature)
-        if cached is not None:
-            return cached
-    index = BranchIndex.build(_records_of(directory), _gazetteer_of(directory))
-    if use_cache:
-        cache.save_index(directory, signature, index)
-    return index
-
-
-def _records_of(directory: object) -> list[BranchRecord]:
-    db = directory.db  # type: ignore[attr-defined]
-    return [
-        BranchRecord(code, name, city_code or "", city_name or "", province or "")
-        for code, name, city_code, city_name, province in db.execute(
-            "SELECT cnaps_code, name, city_code, city_name, province_name FROM branches ORDER BY cnaps_code"
-        )
-    ]
-
-
-def _gazetteer_of(directory: object) -> Gazetteer:
-    db = directory.db  # type: ignore[attr-defined]
-    cities: list[dict[str, str]] = []
-    if "cities" in db.table_names():
-        cities = [
-            {"city_code": code, "city_name": name, "province_name": province}
-            for code, name, province in db.execute("SELECT city_code, city_name, province_name FROM cities")
-        ]
-    if not cities:
-        cities = read_city_table()
-    names = [name for (name,) in db.execute("SELECT name FROM branches")]
-    return Gazetteer.build(cities, names)
