@@ -164,9 +164,9 @@ def score_run(queries: Sequence[BenchQuery], run: SystemRun, cutoff: float | Non
         "p99_ms": _percentile(latencies, 99),
         "mean_ms": statistics.fmean(latencies) if latencies else 0.0,
         "load_s": run.load_s,
-        "rss_after_load_mb": run.rss_after_load_mb,
-        "query_rss_max_mb": run.query_rss_max_mb,
-        "peak_rss_mb": run.peak_rss_mb,
+        "rss_after_load_mib": run.rss_after_load_mib,
+        "query_rss_max_mib": run.query_rss_max_mib,
+        "peak_rss_mib": run.peak_rss_mib,
         "top1_by_kind": {kind: hits / total for kind, (hits, total) in sorted(by_kind.items())},
         "top1_by_origin": {origin: hits / total for origin, (hits, total) in sorted(by_origin.items())},
         **({"cutoff": cutoff} if cutoff is not None else {}),
@@ -189,7 +189,7 @@ def compare(systems: dict[str, dict]) -> dict[str, dict]:
             "wrong_rate_ratio": _ratio(engine["wrong_rate"], other["wrong_rate"]),
             "p50_ratio": _ratio(engine["p50_ms"], other["p50_ms"]),
             "p99_ratio": _ratio(engine["p99_ms"], other["p99_ms"]),
-            "peak_rss_ratio": _ratio(engine["peak_rss_mb"], other["peak_rss_mb"]),
+            "peak_rss_ratio": _ratio(engine["peak_rss_mib"], other["peak_rss_mib"]),
         }
     return comparison
 

@@ -39,9 +39,9 @@ class SystemRun:
     scores: list[float] = field(default_factory=list)  # the system's own score of its answer
     latencies_ms: list[float] = field(default_factory=list)
     load_s: float = 0.0
-    rss_after_load_mb: float = 0.0
-    query_rss_max_mb: float = 0.0  # max of the per-query psutil samples
-    peak_rss_mb: float = 0.0  # high-water mark of the whole worker, from _peak_rss_mb
+    rss_after_load_mib: float = 0.0
+    query_rss_max_mib: float = 0.0  # max of the per-query psutil samples
+    peak_rss_mib: float = 0.0  # high-water mark of the whole worker, from _peak_rss_mib
     error: str = ""
 
 
@@ -58,23 +58,23 @@ def run_system(system: str, db_path: str, queries: list[str]) -> SystemRun:
         run.load_s = time.perf_counter() - started
         gc.collect()
         process = psutil.Process()
-        run.rss_after_load_mb = process.memory_info().rss / 2**20
-        run.query_rss_max_mb = run.rss_after_load_mb
+        run.rss_after_load_mib = process.memory_info().rss / 2**20
+        run.query_rss_max_mib = run.rss_after_load_mib
         for query in queries:
             started = time.perf_counter()
             code, score = lookup(query)
             run.latencies_ms.append((time.perf_counter() - started) * 1000)
             run.codes.append(code)
             run.scores.append(score)
-            run.query_rss_max_mb = max(run.query_rss_max_mb, process.memory_info().rss / 2**20)
+            run.query_rss_max_mib = max(run.query_rss_max_mib, process.memory_info().rss / 2**20)
     except Exception as error:  # noqa: BLE001 - reported per system in the results
         logger.exception("benchmark system %s failed", system)
         run.error = f"{type(error).__name__}: {error}"
-    run.peak_rss_mb = _peak_rss_mb()
+    run.peak_rss_mib = _peak_rss_mib()
     return run
 
 
-def _peak_rss_mb() -> float:
+def _peak_rss_mib() -> float:
     """Peak resident memory of this process in MiB.
 
     On Linux this reads VmHWM, which ``execve`` resets. ``ru_maxrss`` is not used there

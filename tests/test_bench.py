@@ -22,9 +22,9 @@ SYSTEM_KEYS = {
     "p99_ms",
     "mean_ms",
     "load_s",
-    "rss_after_load_mb",
-    "query_rss_max_mb",
-    "peak_rss_mb",
+    "rss_after_load_mib",
+    "query_rss_max_mib",
+    "peak_rss_mib",
     "top1_by_kind",
     "top1_by_origin",
 }
@@ -138,7 +138,7 @@ def test_bench_end_to_end(bench_home: Path) -> None:
         assert "error" not in figures, (system, figures)
         assert set(figures) >= SYSTEM_KEYS, system
         assert 0.0 <= figures["top1"] <= 1.0
-        assert figures["peak_rss_mb"] > 0
+        assert figures["peak_rss_mib"] > 0
     assert set(report["comparison"]) == {"rapidfuzz", "rapidfuzz_cutoff", "fts5"}
     for ratios in report["comparison"].values():
         assert {"top1_points", "p99_ratio", "peak_rss_ratio"} <= set(ratios)

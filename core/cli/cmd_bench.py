@@ -110,7 +110,7 @@ def format_report(report: dict) -> list[str]:
                 f"{figures['wrong_rate']:.1%}",
                 f"{figures['p50_ms']:.1f}",
                 f"{figures['p99_ms']:.1f}",
-                f"{figures['peak_rss_mb']:.0f}",
+                f"{figures['peak_rss_mib']:.0f}",
             ]
         )
     lines.extend(_align(table))
@@ -119,7 +119,7 @@ def format_report(report: dict) -> list[str]:
     engine = report["systems"].get("engine", {})
     if engine and "error" not in engine:
         lines.append("")
-        lines.append(tr("scale.engine_load", load_s=engine["load_s"], rss=engine["rss_after_load_mb"]))
+        lines.append(tr("scale.engine_load", load_s=engine["load_s"], rss=engine["rss_after_load_mib"]))
     for baseline, ratios in report["comparison"].items():
         label = tr(SYSTEM_LABELS[baseline], cutoff=report["systems"][baseline].get("cutoff", 0))
         lines.append(
