@@ -101,6 +101,13 @@ def test_unusable_variant_rejected(aligner, huaxia, text, reason):
     assert aligner.align(text, huaxia.forms()).reason == reason
 
 
+def test_dropped_direction_not_a_slip(aligner, gazetteer):
+    profile = ProfileBuilder(gazetteer).build("104127000019", "中国银行股份有限公司邯郸市中华北大街支行", "邯郸市", "河北省")
+    assert not aligner.align("邯郸中华大街支行", profile.forms()).accepted
+    assert aligner.align("邯郸中华北大街支行", profile.forms()).accepted
+    assert aligner.align("邯郸中华北大支行", profile.forms()).typo
+
+
 def test_bank_one_character_off_rejected(aligner, gazetteer):
     icbc = ProfileBuilder(gazetteer).build(ICBC.cnaps_code, ICBC.name, ICBC.city_name, ICBC.province_name)
     # 汉商银行 is not a slip of 工商银行: 汉 neither sounds nor looks like 工.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from core.augment.charforms import fold
 from core.augment.samples import Label
-from core.augment.typos import homophones, near_homophones, similar_shapes
+from core.augment.typos import MEANINGFUL_CHARS, homophones, near_homophones, similar_shapes
 
 # Words that may stand between mentions without naming anything.
 FILLER_WORDS = ("那个", "那家", "这个", "这家", "附近", "旁边", "边上", "那边", "的", "在")
@@ -34,6 +34,7 @@ REJECT_NO_BRANCH = "no_branch"
 REJECT_REPEATED = "repeated_mention"
 REJECT_DUPLICATE = "duplicate"
 
+# Longest line kept as a variant; longer output is a run-on, not a way to name a branch.
 MAX_VARIANT_CHARS = 40
 
 
@@ -73,9 +74,8 @@ class VariantAligner:
     """Aligns variants to branches; built once per job from the names of all banks and places.
 
     ``known_names`` maps each bank name or place name of the directory to "BANK" or
-    "LOC". A name outside the branch's own forms that appears in unaligned text names
-    another bank or place, and a typo-tolerant match that is exactly such a name is
-    not taken as a typo ("华兴银行" is a bank, not a mistyped "华夏银行").
+    "LOC". Such a name in unaligned text means the variant names another bank or
+    place. A slip-tolerant match that is exactly such a name is not taken as a typo.
     """
 
     def __init__(self, known_names: Mapping[str, str]) -> None:
@@ -187,7 +187,7 @@ def _typo_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
 
     A slip is what ``typos.py`` generates: one character replaced by a homophone,
     near-homophone or similar shape, one character doubled, or (in forms of three or
-    more characters) one character dropped. Any other single edit is not accepted,
+    more characters) one character dropped, unless it is one of ``MEANINGFUL_CHARS``. Any other single edit is not accepted,
     because names of different banks and places often differ in one character
     ("工商银行", "浙商银行").
     """
@@ -203,6 +203,8 @@ def _typo_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
         yield from _exact_occurrences(text, doubled)
     if length >= 3:
         for index in range(length):
+            if form[index] in MEANINGFUL_CHARS:
+                continue
             dropped = form[:index] + form[index + 1 :]
             yield from _exact_occurrences(text, dropped)
 

@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class DatasetManifest:
-    """What a data folder contains and how it was made; stored as ``manifest.json``."""
+    """The contents and provenance of a data folder, stored as ``manifest.json``."""
 
     path: Path
     created_at: str  # ISO 8601, UTC
@@ -124,7 +124,7 @@ def split_by_branch(samples: Iterable[Sample], options: AugmentOptions) -> dict[
 
 
 def export_record(sample: Sample, official_name: str) -> dict[str, Any]:
-    """Return ``sample`` in the readable shape: the input, its entities and the answer."""
+    """Convert ``sample`` to the readable shape: the input, its entities and the expected result."""
     return {
         "user_input": sample["text"],
         "entities": {
@@ -152,7 +152,7 @@ def _check_target(out_dir: Path) -> None:
         raise DatasetError(f"output path {out_dir} is a file; choose a folder", path=str(out_dir))
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
         raise DatasetError(
-            f"output folder {out_dir} is not empty and holds no dataset; choose an empty or new folder",
+            f"output folder {out_dir} is not empty and contains no dataset; choose an empty or new folder",
             path=str(out_dir),
         )
 

@@ -1,7 +1,7 @@
 """LLM variants: a local GGUF model writes phrasings of branch names, the aligner filters them.
 
 The model is loaded once per job through llama-cpp-python. A base model without a
-chat template (the bundled Gemma 3 270M) continues a few-shot list; a model with a
+chat template (the bundled Gemma 3 270M) continues a few-shot list. A model with a
 chat template gets a system and a user message. Both prompts live in
 ``prompts.toml``. Each output line is aligned to the branch (``align.py``); only
 lines that name nothing but the branch's own bank, places and branch are kept, and
@@ -51,6 +51,9 @@ class LLMReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     generation_s: float = 0.0
+    # CPU seconds of this process during generation, all threads together. On a shared
+    # machine wall time says more about the neighbours than about the model.
+    cpu_s: float = 0.0
     stopped_early: str = ""  # "time_budget" when the budget ran out before every branch was done
 
     @property
@@ -60,6 +63,10 @@ class LLMReport:
     @property
     def completion_tokens_per_s(self) -> float:
         return self.completion_tokens / self.generation_s if self.generation_s else 0.0
+
+    @property
+    def completion_tokens_per_cpu_s(self) -> float:
+        return self.completion_tokens / self.cpu_s if self.cpu_s else 0.0
 
     @property
     def accepted_per_minute(self) -> float:
@@ -82,6 +89,8 @@ class LLMReport:
             "completion_tokens": self.completion_tokens,
             "generation_s": round(self.generation_s, 2),
             "completion_tokens_per_s": round(self.completion_tokens_per_s, 2),
+            "cpu_s": round(self.cpu_s, 2),
+            "completion_tokens_per_cpu_s": round(self.completion_tokens_per_cpu_s, 2),
             "accepted_per_minute": round(self.accepted_per_minute, 2),
             "stopped_early": self.stopped_early,
         }
@@ -147,7 +156,7 @@ def _collect(pieces: Iterator[str], prompt_tokens: int, should_stop: Callable[[]
 
 
 def branch_seed(seed: int, cnaps_code: str) -> int:
-    """A per-branch seed that depends only on the job seed and the code."""
+    """Derive a per-branch seed that depends only on the job seed and the code."""
     return zlib.crc32(f"{seed}:{cnaps_code}".encode()) & 0x7FFFFFFF
 
 
@@ -190,6 +199,7 @@ def generate_llm_samples(
         progress.start_stage("llm", total=len(branches))
     samples: list[Sample] = []
     started = time.monotonic()
+    cpu_started = time.process_time()
     deadline = started + time_budget_s
 
     def should_stop() -> bool:
@@ -228,6 +238,7 @@ def generate_llm_samples(
             progress.advance()
 
     report.generation_s = time.monotonic() - started
+    report.cpu_s = time.process_time() - cpu_started
     logger.info(
         "LLM: %d branches in %.1f s, %d of %d variants accepted (%.0f%%), %.1f tokens/s",
         report.branches_done,

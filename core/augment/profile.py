@@ -55,7 +55,7 @@ class BranchProfile:
     province: tuple[str, ...]
     branch_full: str  # "新华支行"; the unit alone for a branch without own name ("营业部")
     branch_bare: str  # "新华"; "" when the name has none
-    # Every written and short form of the places above, as the gazetteer knows them
+    # Every written and short form of the places above, as the gazetteer lists them
     # ("江油" is also "江油市"); the aligner accepts these in LLM output.
     place_aliases: tuple[str, ...] = ()
     # Generic words that can mean this bank ("农商行" for any rural commercial bank);
@@ -71,7 +71,7 @@ class BranchProfile:
         return not self.branch_full
 
     def prompt_fields(self) -> PromptFields:
-        """The values the LLM prompt shows for this branch: the usual short name, the place, the branch."""
+        """Return the values the LLM prompt shows for this branch: the usual short name, the place, the branch."""
         chinese_short = [name for name in self.bank_short if not name.isascii()]
         # The shortest Chinese short name is the everyday one ("工行" over "工商银行").
         bank_short = min(chinese_short, key=len) if chinese_short else self.bank_full
@@ -82,7 +82,7 @@ class BranchProfile:
         return PromptFields(name=self.name, bank_short=bank_short, place=place, branch=self.branch_full)
 
     def forms(self) -> BranchForms:
-        """All strings that count as a mention of this branch, for the LLM aligner."""
+        """Return all strings that count as a mention of this branch, for the LLM aligner."""
         bank = {self.bank_full, *self.bank_short, *self.bank_regional, *self.bank_former, *self.bank_generic}
         if self.parts.legal_suffix:
             bank.add(self.bank_full + self.parts.legal_suffix)
@@ -147,7 +147,7 @@ class ProfileBuilder:
 
 @functools.cache
 def _forms_of_place(place: str) -> tuple[str, ...]:
-    """The written form of a place and its forms without suffix ("江油市", "江油").
+    """Return the written form of a place and its forms without suffix ("江油市", "江油").
 
     ``place_forms`` also adds "市" to names the city table writes without suffix, but
     that guesses wrong for counties ("剑阁" is 剑阁县), so such forms are left out.
@@ -171,7 +171,7 @@ def _bank_wordings(
 
 
 def _single_bank_named(bank_text: str, bank: Bank | None) -> Bank | None:
-    """The one-bank category written as ``bank_text``: the code's own, or one named so."""
+    """Find the one-bank category written as ``bank_text``: the code's own, or another one named so."""
     if bank is not None and bank.name and bank_text in (bank.name, *bank.former_names):
         return bank
     for candidate in BANKS:

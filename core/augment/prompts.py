@@ -11,9 +11,6 @@ from core.errors import DatasetError
 
 PROMPTS_PATH = Path(__file__).resolve().parent / "prompts.toml"
 
-# Longest line kept as a variant; longer output is a run-on, not a way to name a branch.
-MAX_VARIANT_CHARS = 40
-
 # A list marker at the start of a line: "-", "*", "•", "1.", "2、", "(3)".
 _MARKER = re.compile(r"^\s*(?:[-*•·]|\(?\d{1,2}[.、)）]|（\d{1,2}）)\s*")
 _QUOTES = "\"'“”‘’「」『』《》"
@@ -128,8 +125,8 @@ def load_prompts(path: Path | None = None) -> PromptSet:
 def parse_variants(output: str) -> list[str]:
     """Split model output into candidate variants: one per line, markers and quotes stripped.
 
-    Empty lines are dropped. Lines longer than ``MAX_VARIANT_CHARS`` are kept, so that
-    the caller can count them as rejected.
+    Empty lines are dropped. Overlong lines are kept, so that the aligner can count
+    them as rejected.
     """
     variants = []
     for line in output.splitlines():

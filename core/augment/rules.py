@@ -26,8 +26,8 @@ from core.augment.typos import random_typo
 
 Generator = Callable[[BranchProfile, random.Random], list[Segment] | None]
 
-# Which labelled part a typo goes into: the branch name most often, because that is
-# the part a clerk types from memory.
+# Weights of the labelled parts a typo goes into. The branch name gets the most,
+# because that is the part a clerk types from memory.
 _TYPO_TARGETS = (("BRANCH", 0.5), ("LOC", 0.25), ("BANK", 0.25))
 
 
@@ -213,7 +213,7 @@ def rule_samples(profile: BranchProfile, count: int, kinds: tuple[str, ...], rng
 
 
 def _bank_short(profile: BranchProfile, rng: random.Random) -> str:
-    """A short name most of the time, the full name (without legal suffix) otherwise."""
+    """Pick a short name most of the time, the full name (without legal suffix) otherwise."""
     if profile.bank_short and rng.random() < 0.8:
         # ASCII abbreviations ("icbc") are rarer in practice than Chinese short names.
         chinese = [name for name in profile.bank_short if not name.isascii()]
@@ -223,22 +223,22 @@ def _bank_short(profile: BranchProfile, rng: random.Random) -> str:
 
 
 def _branch(profile: BranchProfile, rng: random.Random, bare_share: float) -> str:
-    """The branch with its unit type, or without it (``bare_share`` of the time) when that leaves two characters."""
+    """Pick the branch with its unit type, or without it (``bare_share`` of the time) when that leaves two characters."""
     if len(profile.branch_bare) >= 2 and rng.random() < bare_share:
         return profile.branch_bare
     return profile.branch_full
 
 
 def _name_places(profile: BranchProfile, rng: random.Random, written: bool) -> list[Segment]:
-    """The places of the official name, each in its written form or a random one."""
+    """Return the places of the official name, each in its written form or a random one."""
     return [(forms[0] if written else rng.choice(forms), "LOC") for forms in profile.places]
 
 
 def _places(profile: BranchProfile, rng: random.Random, share: float) -> list[Segment]:
-    """Places for a variant (``share`` of the time): those of the name, or else the code's city.
+    """Pick places for a variant (``share`` of the time): those of the name, or else the code's city.
 
     A branch without its own name ("分行营业部") always gets its places, because they
-    are what tells it apart from the bank's other units.
+    are what sets it apart from the bank's other units.
     """
     if profile.branch_bare and rng.random() >= share:
         return []

@@ -42,6 +42,11 @@ _FINAL_SWAPS = (("ang", "an"), ("eng", "en"), ("ing", "in"), ("iang", "ian"), ("
 _OFFENSIVE = frozenset("淫屎尿屁死尸妓奸贱骚婊娼屌逼操粪阴乳裸奶痔癌瘟丧葬坟")
 
 
+# Characters whose loss makes another real name rather than a slip: 中华北大街 without
+# 北 is 中华大街, which may be a different branch. A typo never drops them.
+MEANINGFUL_CHARS = frozenset("东西南北中上下前后内外新老大小一二三四五六七八九十0123456789")
+
+
 def _is_common(char: str) -> bool:
     """Whether ``char`` is a level-1 (most frequent) character of GB 2312."""
     try:
@@ -135,12 +140,13 @@ def make_typo(text: str, typo_kind: str, rng: random.Random) -> str | None:
     """Return ``text`` with one mistake of ``typo_kind``, or None when none applies.
 
     A dropped character needs at least three characters, so a two-character place
-    name never shrinks to one.
+    name never shrinks to one, and is never one of ``MEANINGFUL_CHARS``.
     """
     if typo_kind == "drop":
-        if len(text) < 3:
+        positions = [index for index, char in enumerate(text) if char not in MEANINGFUL_CHARS]
+        if len(text) < 3 or not positions:
             return None
-        position = rng.randrange(len(text))
+        position = rng.choice(positions)
         return text[:position] + text[position + 1 :]
     if typo_kind == "double":
         positions = [index for index, char in enumerate(text) if _is_han(char)]
