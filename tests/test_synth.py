@@ -165,3 +165,22 @@ def test_synth_cli_rejects_unknown_suffix(synth_home: Path) -> None:
     assert result.exit_code == 2
     assert ".txt" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", ["csv", "unl"])
+def test_synth_file_imports(synth_home: Path, suffix: str) -> None:
+    from core.store import import_directory, open_directory
+
+    path = synth_home / f"synth.{suffix}"
+    write_directory(path, rows=300, seed=5, format=suffix)
+    with open_directory(synth_home / "directory.sqlite", create_demo=False) as directory:
+        summary = import_directory(directory, path, mode="replace")
+        assert summary.format == suffix
+        assert summary.added == 300
+        assert summary.skipped_count == 0
+        assert summary.check_digit_warnings == 0
+        first = next(iter(generate_directory(1, seed=5)))
+        row = directory.get(first.cnaps_code)
+    assert row is not None
+    assert row.name == first.name
+    assert row.city_name == first.city_name
