@@ -115,7 +115,13 @@ def test_empty_query_rejected(lookup_engine, query):
 
 
 @pytest.mark.parametrize(
-    "query", ["中国工商银行火星支行", "华夏银行乌托邦支行", "中国银行北京潘家园东里西街支行"]
+    "query",
+    [
+        "中国工商银行火星支行",
+        "华夏银行乌托邦支行",
+        "中国银行北京潘家园东里西街支行",
+        "新河县农村信用合作联社信用社",
+    ],
 )
 def test_unanswerable_query_abstains(lookup_engine, query):
     result = lookup_engine.lookup(query)

@@ -287,6 +287,9 @@ def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
     if query.unit and unit and query.unit != unit:
         contained = unit in query.unit or query.unit in unit
         score -= UNIT_VARIANT_PENALTY if contained else UNIT_MISMATCH_PENALTY
+    elif query.unit and not unit and not rest:
+        # A unit ("汝阳县联社信用社") is not the head office the entity's name alone is.
+        score -= UNIT_MISMATCH_PENALTY
     return max(0.0, min(1.0, score))
 
 
