@@ -41,10 +41,11 @@ LOOKUP_CHUNK = 900
 # Only this many skipped rows and check-digit failures are kept in the summary;
 # the counts are always complete.
 MAX_LISTED = 10_000
-# Page cache for the import connection, in KiB (negative PRAGMA cache_size). FTS5
-# builds its segments in this cache: filling the single-character index with
-# 150,000 names took 9.3 s instead of 15.6 s with the default 2 MiB (one run on a
-# busy 2-core machine, so an estimate).
+# Page cache for the import connection, in KiB (negative PRAGMA cache_size). A
+# small cache spills dirty pages to the WAL before the COMMIT: a first import of
+# 150,000 rows took 9.6-11.9 s wall instead of 13.0-14.3 s with the default 2 MiB,
+# for the same CPU time and 70 MiB more peak memory (two runs each on a busy
+# 2-core machine, so an estimate).
 IMPORT_CACHE_KIB = 64 * 1024
 # Above this share of changed rows, refilling the full-text indexes from scratch
 # is cheaper than deleting and re-inserting row by row.
@@ -253,7 +254,8 @@ def _apply_changes(conn: sqlite3.Connection, import_id: int, mode: str) -> None:
         SELECT s.cnaps_code, s.name, substr(s.cnaps_code, 1, 3), substr(s.cnaps_code, 4, 4),
                coalesce(c.city_name, ''), coalesce(c.province_name, ''), s.legal_name,
                s.clearing_code, s.check_digit_ok, ?
-        FROM staging s LEFT JOIN cities c ON c.city_code = substr(s.cnaps_code, 4, 4) WHERE true
+        FROM staging s LEFT JOIN cities c ON c.city_code = substr(s.cnaps_code, 4, 4)
+        WHERE true ORDER BY s.cnaps_code
         ON CONFLICT (cnaps_code) DO UPDATE SET
             name = excluded.name,
             legal_name = excluded.legal_name,
