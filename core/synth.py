@@ -128,7 +128,8 @@ def generate_directory(
 
     ``reserved_codes`` and ``reserved_names`` are never produced, so the output can be
     merged with a real directory without collisions. The same ``seed`` gives the same
-    rows. Raises ``ValueError`` for a negative ``rows``.
+    rows. Raises ``ValueError`` for a negative ``rows``, or while iterating when no
+    unique branch is left (not reached at 600,000 rows, four times the national directory).
     """
     if rows < 0:
         raise ValueError(f"rows must be zero or more, got {rows}")
@@ -181,6 +182,7 @@ class _Generator:
         self.rng = rng
         self.used_codes = codes
         self.used_names = names
+        self.produced = 0
         self.serials: dict[tuple[str, str], int] = {}
         self.failures: dict[str, int] = {}
         self.weights = {
@@ -209,13 +211,17 @@ class _Generator:
         self.large_cities = [city for city in self.prefectures if city.capital]
 
     def next_branch(self) -> SynthBranch:
+        """Draw the next unique branch; raises ``ValueError`` once every category is full."""
         while True:
             if not self.weights:
-                raise RuntimeError("every bank category is full; ask for fewer rows")
+                raise ValueError(
+                    f"no unique code or name is left after {self.produced:,} rows; ask for fewer rows"
+                )
             category = self.rng.choices(list(self.weights), list(self.weights.values()))[0]
             branch = self._draw(category)
             if branch is not None:
                 self.failures[category] = 0
+                self.produced += 1
                 return branch
             self.failures[category] = self.failures.get(category, 0) + 1
             if self.failures[category] >= MAX_FAILURES_IN_A_ROW:
