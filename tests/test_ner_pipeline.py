@@ -48,6 +48,7 @@ def test_model_folder_contents(ner_tiny_report, ner_tiny_config):
         "labels.json",
         "manifest.json",
         "metrics.json",
+        "torch",
         "vocab.txt",
     ]
     config = json.loads((path / "config.json").read_text())
