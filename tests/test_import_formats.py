@@ -82,10 +82,10 @@ def test_format_imports_all_rows(empty_directory, file_name):
     stored = [
         tuple(row)
         for row in empty_directory.db.execute(
-            "SELECT cnaps_code, name, clearing_code FROM branches ORDER BY rowid"
+            "SELECT cnaps_code, name, clearing_code FROM branches ORDER BY cnaps_code"
         )
     ]
-    assert stored == EXPECTED
+    assert stored == sorted(EXPECTED)
     assert (summary.added, summary.changed, summary.removed, summary.skipped_count) == (32, 0, 0, 0)
     assert summary.check_digit_warnings == 1
     assert summary.check_digit_examples == ["314653617115"]
@@ -95,9 +95,11 @@ def test_json_lines_without_clearing(empty_directory):
     summary = import_directory(empty_directory, STORE_DATA / "import.jsonl")
     stored = [
         tuple(row)
-        for row in empty_directory.db.execute("SELECT cnaps_code, name, clearing_code FROM branches")
+        for row in empty_directory.db.execute(
+            "SELECT cnaps_code, name, clearing_code FROM branches ORDER BY cnaps_code"
+        )
     ]
-    assert stored == [(code, name, None) for code, name, _ in EXPECTED]
+    assert stored == sorted((code, name, None) for code, name, _ in EXPECTED)
     assert summary.format == "jsonl"
 
 
