@@ -27,6 +27,7 @@ RETRIEVAL_CASES = {
     # typos: a homophone, a doubled character
     "中国银行北京怀柔府前接支行": "104100004144",
     "中国建设银行郑州聚源源路支行": "105491001662",
+    "交行南宁科园肢行": "301611000638",
     # a county written without its suffix, 分行 kept in the chain, a unit word as written
     "农行苍溪支行": "103661428615",
     "工行北京市分行新华支行": "102100000021",

@@ -46,6 +46,22 @@ UNIT_VARIANT_PENALTY = 0.2
 _BANK_WORD_SOUNDS = frozenset({"yin", "hang", "xing", "chu", "xu", "nong", "shang"})
 
 _PLACE_SUFFIXES = frozenset("区县市旗")
+_UNITS_LONGEST_FIRST = (
+    "分行营业部",
+    "支行营业部",
+    "营业部",
+    "分理处",
+    "营业所",
+    "营业室",
+    "储蓄所",
+    "办事处",
+    "信用分社",
+    "信用社",
+    "分行",
+    "支行",
+    "分社",
+    "联社",
+)
 
 _UNIT_SUFFIX = re.compile(
     r"(?:分行营业部|支行营业部|营业部|分行|支行|分理处|营业所|营业室|储蓄所|办事处|信用分社|信用社|分社|联社)$"
@@ -61,6 +77,30 @@ def split_unit(text: str) -> tuple[str, str]:
     if match is None:
         return text, ""
     return text[: match.start()], match.group(0)
+
+
+def split_mistyped_unit(text: str) -> tuple[str, str, float]:
+    """Split off a unit type written with one wrong character ("支型", "分理矗", "信用拾").
+
+    Returns the core, the unit as the directory writes it, and the cost of the typo:
+    ``HOMOPHONE_COST`` of an edit for a homophone, a whole edit otherwise (allowed
+    only in units of three or more characters). A text with no such ending comes
+    back whole with no unit.
+    """
+    for unit in _UNITS_LONGEST_FIRST:
+        length = len(unit)
+        if len(text) <= length:
+            continue
+        ending = text[-length:]
+        different = [index for index in range(length) if ending[index] != unit[index]]
+        if len(different) != 1:
+            continue
+        index = different[0]
+        if char_pinyin(ending[index]) == char_pinyin(unit[index]):
+            return text[:-length], unit, HOMOPHONE_COST * MIN_EDIT_COST
+        if length >= 3:
+            return text[:-length], unit, MIN_EDIT_COST
+    return text, "", 0.0
 
 
 def chain_free(text: str) -> str:
@@ -121,12 +161,16 @@ class QueryShape:
     place_forms: tuple[str, ...]  # every written form of those places, longest first
     whole: str  # the normalized query, for queries with no bank mention
     generic_bank: bool  # the bank mention names a kind of bank, not one entity
+    unit_typo: float = 0.0  # cost of a mistyped unit type ("支型" for "支行")
 
 
 def shape_query(
     rest: str, places: tuple[str, ...], whole: str, generic_bank: bool, gazetteer: Gazetteer
 ) -> QueryShape:
     core, unit = split_unit(rest)
+    unit_typo = 0.0
+    if not unit:
+        core, unit, unit_typo = split_mistyped_unit(rest)
     core = chain_free(core) if core.count("分行") and not core.endswith("分行") else core
     branch = core
     for place in places:
@@ -140,7 +184,7 @@ def shape_query(
     without_province = core
     if places and gazetteer.level(places[0]) == PROVINCE and core.startswith(places[0]):
         without_province = core[len(places[0]) :]
-    return QueryShape(core, without_province, branch, unit, places, ordered, whole, generic_bank)
+    return QueryShape(core, without_province, branch, unit, places, ordered, whole, generic_bank, unit_typo)
 
 
 def same_place(gazetteer: Gazetteer, left: str, right: str) -> bool:
@@ -283,7 +327,7 @@ def score_row(index: BranchIndex, row: int, query: QueryShape) -> float:
         # Only places and a bank ("中行石家庄"): every branch there is a candidate, and
         # the city-level office (no name of its own) comes first.
         best = max(best, 0.75 if not branch else 0.5)
-    score = best - PLACE_CONFLICT_PENALTY * conflicts
+    score = best - PLACE_CONFLICT_PENALTY * conflicts - query.unit_typo
     if query.unit and unit and query.unit != unit:
         contained = unit in query.unit or query.unit in unit
         score -= UNIT_VARIANT_PENALTY if contained else UNIT_MISMATCH_PENALTY
