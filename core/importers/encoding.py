@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import unicodedata
 from pathlib import Path
 
 from core.errors import ImportFileError
@@ -47,10 +48,41 @@ def _is_chinese(char: str) -> bool:
 
 def _chinese_share(text: str) -> float:
     """Return the share of non-ASCII characters in ``text`` that are Chinese; 1.0 for ASCII text."""
-    non_ascii = [char for char in text if ord(char) > 127]
+    # Non-ASCII spaces and controls (a no-break space copied from a web page) say
+    # nothing about the encoding, so they are left out.
+    non_ascii = [char for char in text if ord(char) > 127 and unicodedata.category(char)[0] not in "ZC"]
     if not non_ascii:
         return 1.0
     return sum(1 for char in non_ascii if _is_chinese(char)) / len(non_ascii)
+
+
+def _reject_mixed(path: Path, sample: bytes, whole: bool) -> None:
+    """Raise when ``sample`` holds both UTF-8 Chinese lines and lines that are not UTF-8.
+
+    GB18030 decodes almost any bytes, so such a file would otherwise be read as
+    GB18030 and its UTF-8 lines imported as garbled names.
+    """
+    lines = sample.split(b"\n")
+    if not whole:
+        lines.pop()  # may be cut in the middle of a character
+    utf8_line = other_line = None
+    for line_no, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        if _decodes(line, "utf-8", True):
+            if utf8_line is None and _chinese_share(line.decode("utf-8")) >= 0.5:
+                utf8_line = line_no
+        elif other_line is None:
+            other_line = line_no
+        if utf8_line is not None and other_line is not None:
+            raise ImportFileError(
+                f"{path} mixes encodings: line {utf8_line} is UTF-8 but line {other_line} is not "
+                "(GBK or GB18030); save the whole file in one encoding (UTF-8) and import again",
+                key="store.error_mixed_encoding",
+                path=str(path),
+                utf8_line=utf8_line,
+                other_line=other_line,
+            )
 
 
 def detect_encoding(path: Path) -> str:
@@ -79,6 +111,8 @@ def detect_encoding(path: Path) -> str:
         if shares["utf-8"] < 0.5 < shares["gb18030"]:
             return "gb18030"
     if candidates:
+        if candidates[0] == "gb18030":
+            _reject_mixed(path, sample, whole)
         return candidates[0]
     from charset_normalizer import from_bytes
 

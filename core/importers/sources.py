@@ -154,27 +154,33 @@ def xlsx_rows(path: Path) -> Iterator[Row]:
     NOTE: only the first worksheet is read; a workbook with the directory on a
     later sheet must be saved with that sheet first.
     """
-    from zipfile import BadZipFile
-
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as error:
-        raise ImportFileError(
-            f"{path} cannot be opened as an Excel workbook ({error}); save it as .xlsx or CSV and retry",
+    def damaged(error: Exception) -> ImportFileError:
+        return ImportFileError(
+            f"{path} cannot be opened as an Excel workbook ({type(error).__name__}: {error}); "
+            "save it as .xlsx or CSV and retry",
             key="store.error_xlsx",
             path=str(path),
-        ) from error
+        )
+
+    # A damaged workbook fails in zipfile, zlib, the XML parser or openpyxl itself,
+    # with a different exception type in each, and only when the damaged part is read.
     try:
-        sheet = workbook.worksheets[0]
-        for line_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [cell_text(value) for value in values]
-            while cells and not cells[-1]:
-                cells.pop()
-            if cells:
-                yield line_no, cells
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:
+        raise damaged(error) from error
+    try:
+        try:
+            sheet = workbook.worksheets[0]
+            for line_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [cell_text(value) for value in values]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    yield line_no, cells
+        except Exception as error:
+            raise damaged(error) from error
     finally:
         workbook.close()
 
