@@ -84,8 +84,8 @@ def split_mistyped_unit(text: str) -> tuple[str, str, float]:
 
     Returns the core, the unit as the directory writes it, and the cost of the typo:
     ``HOMOPHONE_COST`` of an edit for a homophone, a whole edit otherwise (allowed
-    only in units of three or more characters). A text with no such ending comes
-    back whole with no unit.
+    only for the last character of a unit of three or more, so "营运部" stays a
+    name of its own). A text with no such ending comes back whole with no unit.
     """
     for unit in _UNITS_LONGEST_FIRST:
         length = len(unit)
@@ -98,7 +98,7 @@ def split_mistyped_unit(text: str) -> tuple[str, str, float]:
         index = different[0]
         if char_pinyin(ending[index]) == char_pinyin(unit[index]):
             return text[:-length], unit, HOMOPHONE_COST * MIN_EDIT_COST
-        if length >= 3:
+        if length >= 3 and index == length - 1:
             return text[:-length], unit, MIN_EDIT_COST
     return text, "", 0.0
 
