@@ -35,11 +35,15 @@ CHECK_SHOWN = 20
 @click.option("--seed", type=int, help=tr("augment.seed_help"))
 @click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help=tr("augment.check_help"))
+@click.option("--from-feedback", is_flag=True, help=tr("feedback.from_feedback_help"))
 def augment_command(**params: Any) -> None:
     if params["llm_path"] is not None and params["no_llm"]:
         raise click.UsageError("--llm and --no-llm exclude each other")
     if params["check_dir"] is not None:
         _run_check(params["check_dir"])
+        return
+    if params["from_feedback"]:
+        _run_from_feedback(params)
         return
     _run_generate(params)
 
@@ -88,6 +92,30 @@ def _run_generate(params: dict[str, Any]) -> None:
         raise outcome["error"]
     for line in summary_lines(outcome["manifest"]):
         click.echo(line)
+
+
+def _run_from_feedback(params: dict[str, Any]) -> None:
+    """Write the data of a learning round: samples around the corrections plus a replay sample."""
+    from core.feedback.dataset import FeedbackDataOptions, build_feedback_dataset
+    from core.feedback.regression import regression_set
+    from core.feedback.samples import FeedbackSampleOptions
+    from core.ner.registry import default_registry
+    from core.paths import datasets_dir
+    from core.store import open_directory
+
+    options = FeedbackDataOptions(samples=FeedbackSampleOptions(augment=options_from_params(params)))
+    out_dir = params["out_dir"] or datasets_dir() / datetime.now().strftime("feedback-%Y%m%d-%H%M%S")
+    with open_directory(params["db_path"]) as directory:
+        _path, regression = regression_set(directory, default_registry().root)
+        dataset = build_feedback_dataset(directory, out_dir, options, regression)
+    click.echo(tr("feedback.augment_summary", texts=dataset.corrected_texts, samples=dataset.feedback_samples,
+                  lines=dataset.feedback_lines, replay=dataset.replay_samples, dev=dataset.dev_samples,
+                  test=dataset.test_samples, path=str(dataset.path)))
+    from core.i18n import has
+
+    for kind, count in dataset.counts_by_kind.items():
+        name = tr(f"feedback.kind_{kind}") if has(f"feedback.kind_{kind}") else _kind_name(kind)
+        click.echo(tr("augment.summary.kind_line", kind=name, count=count))
 
 
 def _follow(worker: threading.Thread, progress: Progress) -> None:
