@@ -52,10 +52,12 @@ def format_result(result: LookupResult) -> list[str]:
         )
     elif result.candidates:
         lines.append(tr("lookup.query.not_sure"))
+        # Codes listed for a prefix or a mistyped code have no similarity to show.
+        by_code = result.note_key.startswith("lookup.note_code")
         for number, candidate in enumerate(result.candidates, start=1):
             lines.append(
                 tr(
-                    "lookup.query.candidate",
+                    "lookup.query.candidate_code" if by_code else "lookup.query.candidate",
                     number=number,
                     name=candidate.name,
                     code=candidate.cnaps_code,
