@@ -32,6 +32,7 @@ def test_selftest_cli_passes(ner_user_model):
     assert lines[-1] == "自检通过。"
 
 
+@pytest.mark.slow
 def test_selftest_report_steps(ner_user_model):
     report = run_selftest(SelftestOptions(llm=False, threads=1))
 
@@ -54,6 +55,7 @@ def test_selftest_damaged_database_fails(tmp_path):
     assert result.stdout.splitlines()[-1].startswith("自检未通过，失败的步骤：数据库、查询")
 
 
+@pytest.mark.slow
 def test_selftest_extra_check_failure_named():
     from core.selftest import CheckFailed
 
@@ -69,6 +71,7 @@ def test_selftest_extra_check_failure_named():
     assert "[失败] 图形界面：坏了" in "\n".join(report.lines())
 
 
+@pytest.mark.slow
 def test_temporary_home_restored(bankcode_home):
     with temporary_home() as home:
         assert os.environ["BANKCODE_HOME"] == str(home)
