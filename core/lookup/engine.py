@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 # queries (362, 20 about missing branches) 0.88% of answers were wrong.
 CONFIDENCE_THRESHOLD = 0.82
 
-RERANK_DEPTH = 40
+RERANK_DEPTH = 30
 _CONNECTORS = "的之"
 _LATIN = re.compile(r"^[a-z]{3,}$")
 _EMBEDDED_CODE = re.compile(r"(?<!\d)(\d{12})(?!\d)")
