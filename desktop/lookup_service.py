@@ -28,6 +28,7 @@ class _Worker(QObject):
     load_failed = Signal(object)  # exception
     finished = Signal(int, object)  # request id, LookupResult
     failed = Signal(int, str, object)  # request id, text, exception
+    aliases_reloaded = Signal()
 
     def __init__(self, latest: list[int], lock: threading.Lock) -> None:
         super().__init__()
@@ -67,6 +68,12 @@ class _Worker(QObject):
         self.finished.emit(request_id, result)
 
     @Slot()
+    def reload_aliases(self) -> None:
+        if self._open is not None:
+            self._open.engine.reload_aliases()
+            self.aliases_reloaded.emit()
+
+    @Slot()
     def shutdown(self) -> None:
         if self._open is not None:
             self._open.close()
@@ -86,8 +93,11 @@ class LookupService(QObject):
     finished = Signal(int, object)
     failed = Signal(int, str, object)
 
+    aliases_reloaded = Signal()
+
     _load = Signal(object)
     _lookup = Signal(int, str, int)
+    _reload_aliases = Signal()
     _shutdown = Signal()
 
     def __init__(self, db_path: Path | None, parent: QObject | None = None) -> None:
@@ -102,7 +112,9 @@ class LookupService(QObject):
         self._worker.moveToThread(self._thread)
         self._load.connect(self._worker.load)
         self._lookup.connect(self._worker.lookup)
+        self._reload_aliases.connect(self._worker.reload_aliases)
         self._shutdown.connect(self._worker.shutdown)
+        self._worker.aliases_reloaded.connect(self.aliases_reloaded)
         self._worker.loaded.connect(self._on_loaded)
         self._worker.load_failed.connect(self._on_load_failed)
         self._worker.finished.connect(self._on_finished)
@@ -115,6 +127,10 @@ class LookupService(QObject):
 
     def reload(self) -> None:
         self._load.emit(self.db_path)
+
+    def reload_aliases(self) -> None:
+        """Reread the aliases table (after a correction, an undo or an import); ``aliases_reloaded`` follows."""
+        self._reload_aliases.emit()
 
     def request(self, text: str, top: int = 10) -> int:
         with self._lock:

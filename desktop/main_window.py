@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(lambda _index: self.copy_code())
 
         self.feedback.failed.connect(lambda error: present_error(self, error))
+        # A correction writes an alias; the engine rereads them so the same text answers at once.
+        self.feedback.corrected.connect(lambda _row_id: self.lookups.reload_aliases())
         self.jobs.changed.connect(self._on_changes)
         self.jobs.busy_changed.connect(self._on_busy_changed)
 
@@ -314,7 +316,7 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:
-        for name in ("import", "batch", "generate", "retrain", "evaluate", "settings"):
+        for name in ("import", "batch", "generate", "retrain", "evaluate", "learn", "settings"):
             action = self.actions_by_name.get(name)
             if action is not None:
                 action.setEnabled(not busy)

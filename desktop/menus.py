@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # "gui.action.<name>" and "gui.action.<name>_tip" in core/locale/gui.toml.
 MENUS: dict[str, list[tuple[str, str] | None]] = {
     "data": [("import", "Ctrl+I"), ("batch", "Ctrl+B"), None, ("quit", "Ctrl+Q")],
-    "training": [("generate", ""), ("retrain", ""), ("evaluate", ""), None, ("learn", "")],
+    "training": [("generate", ""), ("retrain", ""), ("evaluate", ""), None, ("learn", ""), ("corrections", "")],
     "settings": [("settings", "Ctrl+,")],
     "help": [("guide", "F1"), ("about", "")],
 }
@@ -92,13 +92,37 @@ def _handlers(window: MainWindow) -> dict[str, Callable[[], None]]:
         )
         box.open()
 
-    # "learn" (从纠错中学习) has no handler yet, so its action stays disabled.
+    def start_learning() -> None:
+        from desktop.operations.feedback import learn_from_corrections
+        from desktop.widgets import localize_buttons
+
+        def show_report(report: object) -> None:
+            from core.feedback.report_text import learn_report_lines
+
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                tr("feedback.learn_done_title"),
+                "\n".join(learn_report_lines(report)),  # type: ignore[arg-type]
+                parent=window,
+            )
+            localize_buttons(box)
+            box.open()
+
+        learn_from_corrections(window, window.jobs, window.db_path, show_report)
+
+    def open_corrections() -> None:
+        from desktop.corrections_dialog import CorrectionsDialog
+
+        CorrectionsDialog(window, window.db_path, window.lookups.reload_aliases).open()
+
     return {
         "import": open_import,
         "batch": open_batch,
         "generate": open_generate,
         "retrain": open_retrain,
         "evaluate": open_evaluate,
+        "learn": start_learning,
+        "corrections": open_corrections,
         "settings": open_settings,
         "about": open_about,
         "guide": open_guide,

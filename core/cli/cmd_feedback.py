@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 import click
 
 from core.i18n import tr
@@ -68,28 +66,14 @@ def export_command(db_path: Path | None, file: Path) -> None:
 @_DB_OPTION
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def import_command(db_path: Path | None, file: Path) -> None:
+    from core.feedback.report_text import import_report_lines
     from core.feedback.share import import_corrections
     from core.store import open_directory
 
     with open_directory(db_path) as directory:
         report = import_corrections(directory, file)
-    for line in import_lines(report):
+    for line in import_report_lines(report):
         click.echo(line)
-
-
-def import_lines(report: Any) -> list[str]:
-    """Describe an ``ImportReport`` in Chinese, one fact per line (the GUI shows the same lines)."""
-    lines = [tr("feedback.imported", imported=report.imported, duplicates=report.duplicates,
-                conflicts=len(report.conflicts), unknown=len(report.unknown_codes),
-                invalid=len(report.invalid))]
-    for conflict in report.conflicts:
-        lines.append(tr("feedback.conflict", query=conflict.query, local=conflict.local_code,
-                        imported=conflict.imported_code, kept=conflict.kept_code))
-    for number, code in report.unknown_codes:
-        lines.append(tr("feedback.unknown_code", line=number, code=code))
-    for number, reason in report.invalid:
-        lines.append(tr("feedback.invalid_line", line=number, reason=reason))
-    return lines
 
 
 @feedback_group.command("learn", help=tr("feedback.learn_help"))
@@ -105,6 +89,7 @@ def learn_command(db_path: Path | None, max_drop: float | None, epochs: float | 
 
     from core.augment.options import AugmentOptions
     from core.feedback.learn import LearnOptions, learn_from_feedback
+    from core.feedback.report_text import learn_report_lines
     from core.store import open_directory
 
     options = LearnOptions(data_dir=out_dir)
@@ -119,26 +104,5 @@ def learn_command(db_path: Path | None, max_drop: float | None, epochs: float | 
         options = dataclasses.replace(options, train=options.train.replace(epochs=epochs))
     with open_directory(db_path) as directory:
         report = learn_from_feedback(directory, options)
-    for line in learn_lines(report):
+    for line in learn_report_lines(report):
         click.echo(line)
-
-
-def learn_lines(report: Any) -> list[str]:
-    """Describe a ``LearnReport`` in Chinese: the data, before and after, and the decision."""
-    dataset = report.dataset
-    lines = [
-        tr("feedback.learn_data", texts=dataset.corrected_texts, samples=dataset.feedback_samples,
-           lines=dataset.feedback_lines, replay=dataset.replay_samples, path=str(dataset.path)),
-        tr("feedback.learn_table_header"),
-    ]
-    for name in ("entity_f1", "regression_top1", "corrected_top1"):
-        lines.append(tr("feedback.learn_metric", metric=tr(f"feedback.metric_{name}"),
-                        before=getattr(report.before, name), after=getattr(report.after, name)))
-    if report.activated:
-        lines.append(tr("feedback.learn_activated", version=report.version, previous=report.previous_version))
-    else:
-        dropped = "，".join(tr("feedback.metric_drop", metric=tr(f"feedback.metric_{name}"), before=before,
-                               after=after) for name, before, after in report.dropped)
-        lines.append(tr("feedback.learn_rejected", version=report.version, dropped=dropped,
-                        margin=report.max_metric_drop, previous=report.previous_version))
-    return lines
