@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 # Derived with ``python -m core.lookup.calibrate --count 6000 --seed 2``: 6,000
 # generated queries over the demo directory in eight writing habits, a quarter of
 # them about branches held out of the index. At 0.82, 99.8% of answers were right
-# (every habit at least 99.6%, except "city left out" at 98.7%, where the wrong
+# (every habit at least 99.6%, except "city left out" at 99.3%, where the wrong
 # answers were branches listed twice under two codes) and 67% of queries were
 # answered, out of the 75% that could be. One wrong character costs 0.2, so a
 # single substitution in a branch name (0.80) stays below it. On the development
