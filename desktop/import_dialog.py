@@ -263,7 +263,7 @@ def outcome_summary(outcome: ImportOutcome) -> str:
                 "gui.import.skipped_line",
                 line=item.line_no,
                 value=item.value,
-                reason=skipped_reason(item.reason),
+                reason=item.reason_text(),
             )
             for item in skipped[:20]
         ]
@@ -271,10 +271,3 @@ def outcome_summary(outcome: ImportOutcome) -> str:
         if summary.skipped_count > len(lines):
             text += "<br>" + tr("gui.import.skipped_more", count=summary.skipped_count - len(lines))
     return text
-
-
-def skipped_reason(reason: str) -> str:
-    from core.i18n import has
-
-    key = f"store.skip.{reason}"
-    return tr(key) if has(key) else reason
