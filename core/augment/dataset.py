@@ -57,7 +57,7 @@ class DatasetManifest:
     splits: dict[str, dict[str, int]]  # split -> {"samples", "branches"}
     counts_by_kind: dict[str, int]
     counts_by_source: dict[str, int]
-    rules: dict[str, float]  # {"samples", "seconds", "samples_per_s"}
+    rules: dict[str, float]  # {"samples", "seconds", "samples_per_s", "cpu_seconds", "samples_per_cpu_s"}
     model_file: str | None = None  # the GGUF file name; None without the LLM stage
     model_sha256: str | None = None
     prompt_version: str | None = None
@@ -162,6 +162,7 @@ def _manifest(
 ) -> DatasetManifest:
     all_samples = [sample for split in SPLITS for sample in splits[split]]
     rules_rate = result.rule_sample_count / result.rules_seconds if result.rules_seconds else 0.0
+    rules_cpu_rate = result.rule_sample_count / result.rules_cpu_seconds if result.rules_cpu_seconds else 0.0
     report = result.llm
     return DatasetManifest(
         path=out_dir,
@@ -180,6 +181,8 @@ def _manifest(
             "samples": result.rule_sample_count,
             "seconds": round(result.rules_seconds, 3),
             "samples_per_s": round(rules_rate, 1),
+            "cpu_seconds": round(result.rules_cpu_seconds, 3),
+            "samples_per_cpu_s": round(rules_cpu_rate, 1),
         },
         model_file=report.model_file if report else None,
         model_sha256=report.model_sha256 if report else None,

@@ -148,7 +148,7 @@ def _follow(worker: threading.Thread, progress: Progress) -> None:
 
 
 def summary_lines(manifest) -> list[str]:
-    """The Chinese summary of a written data folder."""
+    """Describe a written data folder in Chinese, one line per fact."""
     splits = manifest.splits
     lines = [
         tr("augment.summary.title", path=str(manifest.path)),
@@ -158,11 +158,13 @@ def summary_lines(manifest) -> list[str]:
            test=splits["test"]["samples"]),
         tr("augment.summary.kinds_title"),
     ]
+
     for kind, count in manifest.counts_by_kind.items():
         lines.append(tr("augment.summary.kind_line", kind=_kind_name(kind), count=count))
     rules = manifest.rules
     lines.append(tr("augment.summary.rules_speed", samples=int(rules["samples"]), seconds=rules["seconds"],
-                    rate=rules["samples_per_s"]))
+                    rate=rules["samples_per_s"], cpu_rate=rules["samples_per_cpu_s"]))
+
     llm = manifest.llm
     if llm is None:
         lines.append(tr("augment.summary.no_llm"))
@@ -170,8 +172,10 @@ def summary_lines(manifest) -> list[str]:
     lines.append(tr(
         "augment.summary.llm_line", model=llm["model_file"], done=llm["branches_done"],
         planned=llm["branches_planned"], candidates=llm["candidates"], accepted=llm["accepted"],
-        rate=llm["acceptance_rate"], tokens=llm["completion_tokens_per_s"], per_minute=llm["accepted_per_minute"],
+        rate=llm["acceptance_rate"], tokens=llm["completion_tokens_per_s"],
+        cpu_tokens=llm["completion_tokens_per_cpu_s"], per_minute=llm["accepted_per_minute"],
     ))
+
     if llm["rejected"]:
         reasons = "，".join(
             tr("augment.summary.llm_reason", reason=tr(f"augment.reason.{reason}"), count=count)
