@@ -205,13 +205,16 @@ class LookupEngine:
             if found is not None:
                 start, end, ref = found
         else:
-            # The model's BANK span is removed from the rest even when no bank name
-            # inside it is known, so its words do not count as branch words.
+            # A BANK span that names no known bank is ignored and the rules look for
+            # the bank instead: the model may have tagged a street ("人民路") as a bank.
             span = bank_entities[0]
-            start, end = span.start, span.end
             inner = self.index.banks.find(span.text) or self.index.banks.find_by_sound(span.text)
-            ref = inner[2] if inner else None
-            found = (start, end, ref)
+            if inner is not None:
+                found = (span.start, span.end, inner[2])
+            else:
+                found = self.index.banks.find(query) or self.index.banks.find_by_sound(query)
+            if found is not None:
+                start, end, ref = found
         rest = query
         if found is not None:
             rest = query[:start].rstrip(_CONNECTORS) + query[end:].lstrip(_CONNECTORS)
