@@ -19,9 +19,12 @@ from core.augment.profile import ProfileBuilder
 from core.augment.prompts import PromptFields, load_prompts, parse_variants
 from core.names.gazetteer import Gazetteer, read_city_table, read_demo_names
 
-HUAXIA = BranchRecord("304659000016", "华夏银行股份有限公司江油西山支行", "江油市", "四川省", "华夏银行股份有限公司")
-ICBC = BranchRecord("102100000021", "中国工商银行股份有限公司北京新华支行", "北京市", "北京市",
-                    "中国工商银行股份有限公司")
+HUAXIA = BranchRecord(
+    "304659000016", "华夏银行股份有限公司江油西山支行", "江油市", "四川省", "华夏银行股份有限公司"
+)
+ICBC = BranchRecord(
+    "102100000021", "中国工商银行股份有限公司北京新华支行", "北京市", "北京市", "中国工商银行股份有限公司"
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,9 @@ def aligner(gazetteer):
 
 @pytest.fixture(scope="module")
 def huaxia(gazetteer):
-    return ProfileBuilder(gazetteer).build(HUAXIA.cnaps_code, HUAXIA.name, HUAXIA.city_name, HUAXIA.province_name)
+    return ProfileBuilder(gazetteer).build(
+        HUAXIA.cnaps_code, HUAXIA.name, HUAXIA.city_name, HUAXIA.province_name
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +107,9 @@ def test_unusable_variant_rejected(aligner, huaxia, text, reason):
 
 
 def test_dropped_direction_not_a_slip(aligner, gazetteer):
-    profile = ProfileBuilder(gazetteer).build("104127000019", "中国银行股份有限公司邯郸市中华北大街支行", "邯郸市", "河北省")
+    profile = ProfileBuilder(gazetteer).build(
+        "104127000019", "中国银行股份有限公司邯郸市中华北大街支行", "邯郸市", "河北省"
+    )
     assert not aligner.align("邯郸中华大街支行", profile.forms()).accepted
     assert aligner.align("邯郸中华北大街支行", profile.forms()).accepted
     assert aligner.align("邯郸中华北大支行", profile.forms()).typo
@@ -116,11 +123,15 @@ def test_bank_one_character_off_rejected(aligner, gazetteer):
 
 
 def test_coverage_beats_slip(aligner, gazetteer):
-    profile = ProfileBuilder(gazetteer).build("102601000019", "中国工商银行股份有限公司清远石角支行", "清远市", "广东省")
+    profile = ProfileBuilder(gazetteer).build(
+        "102601000019", "中国工商银行股份有限公司清远石角支行", "清远市", "广东省"
+    )
     alignment = aligner.align("清远石角工商银行", profile.forms())
     # 石 sounds like 市, but reading "清远石" as a slip of 清远市 would leave 角 unexplained.
     assert [(label["label"], label["text"]) for label in alignment.labels] == [
-        ("LOC", "清远"), ("BRANCH", "石角"), ("BANK", "工商银行")
+        ("LOC", "清远"),
+        ("BRANCH", "石角"),
+        ("BANK", "工商银行"),
     ]
     assert not alignment.typo
 
@@ -141,7 +152,9 @@ def test_completion_prompt_ends_open(huaxia):
     fields = huaxia.prompt_fields()
     assert fields == PromptFields("华夏银行股份有限公司江油西山支行", "华夏", "江油", "西山支行")
     prompt = prompts.completion_prompt(fields)
-    assert prompt.endswith("正式名称：华夏银行股份有限公司江油西山支行\n简称：华夏　地点：江油　网点：西山支行\n说法：\n-")
+    assert prompt.endswith(
+        "正式名称：华夏银行股份有限公司江油西山支行\n简称：华夏　地点：江油　网点：西山支行\n说法：\n-"
+    )
     assert prompt.count("正式名称：") == len(prompts.examples) + 1
     assert prompts.version
     assert len(prompts.examples) >= 3

@@ -31,7 +31,9 @@ def quick_dataset(demo_directory, tmp_path):
 
 def test_split_has_no_leakage(quick_dataset):
     out, _ = quick_dataset
-    codes = {split: {sample["cnaps_code"] for sample in _read_jsonl(out / f"{split}.jsonl")} for split in SPLITS}
+    codes = {
+        split: {sample["cnaps_code"] for sample in _read_jsonl(out / f"{split}.jsonl")} for split in SPLITS
+    }
     assert not codes["train"] & codes["dev"]
     assert not codes["train"] & codes["test"]
     assert not codes["dev"] & codes["test"]
@@ -39,8 +41,16 @@ def test_split_has_no_leakage(quick_dataset):
 
 
 def test_split_by_branch_fractions():
-    samples = [{"text": str(index), "labels": [], "cnaps_code": f"{index // 3:012d}", "kind": "short",
-                "source": "rules"} for index in range(3000)]
+    samples = [
+        {
+            "text": str(index),
+            "labels": [],
+            "cnaps_code": f"{index // 3:012d}",
+            "kind": "short",
+            "source": "rules",
+        }
+        for index in range(3000)
+    ]
     splits = split_by_branch(samples, AugmentOptions(use_llm=False, dev_fraction=0.2, test_fraction=0.1))
     branches = {split: {sample["cnaps_code"] for sample in splits[split]} for split in SPLITS}
     assert len(branches["dev"]) == 200
@@ -118,7 +128,9 @@ def test_same_seed_same_data(demo_directory, tmp_path):
     build_dataset(demo_directory, tmp_path / "a", options)
     build_dataset(demo_directory, tmp_path / "b", options)
     for split in SPLITS:
-        assert (tmp_path / "a" / f"{split}.jsonl").read_bytes() == (tmp_path / "b" / f"{split}.jsonl").read_bytes()
+        assert (tmp_path / "a" / f"{split}.jsonl").read_bytes() == (
+            tmp_path / "b" / f"{split}.jsonl"
+        ).read_bytes()
 
 
 def test_rebuild_replaces_dataset(quick_dataset, demo_directory):
@@ -171,7 +183,9 @@ def test_cancel_while_writing_keeps_old_dataset(quick_dataset, demo_directory):
     out, manifest = quick_dataset
     before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
     with pytest.raises(Cancelled):
-        build_dataset(demo_directory, out, AugmentOptions(use_llm=False, max_branches=20), CancelInStage("write"))
+        build_dataset(
+            demo_directory, out, AugmentOptions(use_llm=False, max_branches=20), CancelInStage("write")
+        )
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
     assert [path.name for path in out.parent.iterdir() if path.name.startswith(".")] == []
 
@@ -193,8 +207,20 @@ def test_cli_generates_and_checks(demo_db_template, tmp_path):
     runner = CliRunner()
     result = runner.invoke(
         cli,
-        ["augment", "--db", str(demo_db_template), "--no-llm", "--max-branches", "60", "--per-branch", "5",
-         "--seed", "2", "--out", str(out)],
+        [
+            "augment",
+            "--db",
+            str(demo_db_template),
+            "--no-llm",
+            "--max-branches",
+            "60",
+            "--per-branch",
+            "5",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "训练数据已写入" in result.stdout
@@ -211,13 +237,24 @@ def test_cli_generates_and_checks(demo_db_template, tmp_path):
 def test_cli_check_reports_broken_span(tmp_path):
     out = tmp_path / "broken"
     out.mkdir()
-    good = {"text": "华夏西山", "labels": [{"start": 0, "end": 2, "label": "BANK", "text": "华夏"}],
-            "cnaps_code": "304659000016", "kind": "short", "source": "llm"}
-    bad = {"text": "华夏西山", "labels": [{"start": 1, "end": 3, "label": "BANK", "text": "华夏"}],
-           "cnaps_code": "304659000024", "kind": "short", "source": "rules"}
+    good = {
+        "text": "华夏西山",
+        "labels": [{"start": 0, "end": 2, "label": "BANK", "text": "华夏"}],
+        "cnaps_code": "304659000016",
+        "kind": "short",
+        "source": "llm",
+    }
+    bad = {
+        "text": "华夏西山",
+        "labels": [{"start": 1, "end": 3, "label": "BANK", "text": "华夏"}],
+        "cnaps_code": "304659000024",
+        "kind": "short",
+        "source": "rules",
+    }
     (out / "train.jsonl").write_text(json.dumps(good, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "test.jsonl").write_text(
-        json.dumps(bad, ensure_ascii=False) + "\n" + json.dumps(good, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(bad, ensure_ascii=False) + "\n" + json.dumps(good, ensure_ascii=False) + "\n",
+        encoding="utf-8",
     )
     result = CliRunner().invoke(cli, ["augment", "--check", str(out)])
     assert result.exit_code == 1

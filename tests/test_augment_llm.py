@@ -19,8 +19,9 @@ from core.names.gazetteer import Gazetteer, read_city_table, read_demo_names
 
 BUNDLED_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 # A branch whose variants the bundled model writes well with the job seed below.
-KNOWN = BranchRecord("103110007035", "中国农业银行股份有限公司天津子牙支行", "天津市", "天津市",
-                     "中国农业银行股份有限公司")
+KNOWN = BranchRecord(
+    "103110007035", "中国农业银行股份有限公司天津子牙支行", "天津市", "天津市", "中国农业银行股份有限公司"
+)
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,9 @@ def augment_model(augment_gguf):
 @pytest.mark.slow
 def test_known_branch_yields_accepted_variant(augment_model):
     gazetteer = Gazetteer.build(read_city_table(), read_demo_names())
-    profile = ProfileBuilder(gazetteer).build(KNOWN.cnaps_code, KNOWN.name, KNOWN.city_name, KNOWN.province_name)
+    profile = ProfileBuilder(gazetteer).build(
+        KNOWN.cnaps_code, KNOWN.name, KNOWN.city_name, KNOWN.province_name
+    )
     aligner = VariantAligner(known_names(gazetteer, [KNOWN]))
     branch = [(KNOWN.cnaps_code, profile.forms(), profile.prompt_fields())]
 
@@ -47,8 +50,9 @@ def test_known_branch_yields_accepted_variant(augment_model):
     # llama.cpp build that samples differently, and cost 48 tokens each only when needed.
     for seed in (13, 14, 15):
         existing = {KNOWN.cnaps_code: {KNOWN.name}}
-        samples, report = generate_llm_samples(branch, augment_model, aligner, existing, seed=seed,
-                                               time_budget_s=120)
+        samples, report = generate_llm_samples(
+            branch, augment_model, aligner, existing, seed=seed, time_budget_s=120
+        )
         assert report.branches_done == 1
         assert report.completion_tokens <= 48
         assert report.accepted + sum(report.rejected.values()) == report.candidates
@@ -81,8 +85,14 @@ def test_generation_seeded(augment_model):
 
 @pytest.mark.slow
 def test_dataset_records_model(demo_directory, augment_gguf, tmp_path):
-    options = AugmentOptions(max_branches=40, llm_model_path=augment_gguf, llm_branches=2, llm_max_tokens=24,
-                             n_threads=1, n_ctx=512)
+    options = AugmentOptions(
+        max_branches=40,
+        llm_model_path=augment_gguf,
+        llm_branches=2,
+        llm_max_tokens=24,
+        n_threads=1,
+        n_ctx=512,
+    )
     manifest = build_dataset(demo_directory, tmp_path / "data", options)
     stored = read_manifest(tmp_path / "data")
     assert stored["model_file"] == augment_gguf.name

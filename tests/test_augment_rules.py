@@ -143,12 +143,23 @@ def test_segments_round_trip():
 @pytest.mark.parametrize(
     ("sample", "problem"),
     [
-        ({"text": "华夏西山", "labels": [{"start": 0, "end": 2, "label": "BANK", "text": "华厦"}]}, "label text"),
-        ({"text": "华夏", "labels": [{"start": 0, "end": 5, "label": "BANK", "text": "华夏"}]}, "outside"),
-        ({"text": "华夏", "labels": [{"start": 0, "end": 2, "label": "ORG", "text": "华夏"}]}, "unknown label"),
         (
-            {"text": "华夏西山", "labels": [{"start": 0, "end": 3, "label": "BANK", "text": "华夏西"},
-                                            {"start": 2, "end": 4, "label": "BRANCH", "text": "西山"}]},
+            {"text": "华夏西山", "labels": [{"start": 0, "end": 2, "label": "BANK", "text": "华厦"}]},
+            "label text",
+        ),
+        ({"text": "华夏", "labels": [{"start": 0, "end": 5, "label": "BANK", "text": "华夏"}]}, "outside"),
+        (
+            {"text": "华夏", "labels": [{"start": 0, "end": 2, "label": "ORG", "text": "华夏"}]},
+            "unknown label",
+        ),
+        (
+            {
+                "text": "华夏西山",
+                "labels": [
+                    {"start": 0, "end": 3, "label": "BANK", "text": "华夏西"},
+                    {"start": 2, "end": 4, "label": "BRANCH", "text": "西山"},
+                ],
+            },
             "overlaps",
         ),
     ],

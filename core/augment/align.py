@@ -110,7 +110,12 @@ class VariantAligner:
             return Alignment(stripped, reason=REJECT_REPEATED)
 
         labels = tuple(
-            {"start": match.start, "end": match.end, "label": match.label, "text": stripped[match.start : match.end]}
+            {
+                "start": match.start,
+                "end": match.end,
+                "label": match.label,
+                "text": stripped[match.start : match.end],
+            }
             for match in sorted(matches, key=lambda item: item.start)
         )
         return Alignment(stripped, labels=labels, typo=any(match.typo for match in matches))
@@ -183,13 +188,13 @@ def _exact_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
 
 
 def _typo_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
-    """Windows of ``text`` that are ``form`` with one typing slip.
+    """Find the windows of ``text`` that are ``form`` with one typing slip.
 
     A slip is what ``typos.py`` generates: one character replaced by a homophone,
     near-homophone or similar shape, one character doubled, or (in forms of three or
-    more characters) one character dropped, unless it is one of ``MEANINGFUL_CHARS``. Any other single edit is not accepted,
-    because names of different banks and places often differ in one character
-    ("工商银行", "浙商银行").
+    more characters) one character dropped, unless it is one of ``MEANINGFUL_CHARS``.
+    Any other single edit is not accepted, because names of different banks and places
+    often differ in one character ("工商银行", "浙商银行").
     """
     length = len(form)
     if length < 2:

@@ -71,8 +71,11 @@ def check_dataset(data_dir: Path, show_llm: int = 20, seed: int = 0) -> CheckRep
             if sample.get("source") == "llm":
                 llm_samples.append(sample)
     if not found_any:
-        raise DatasetError(f"{data_dir} contains no train.jsonl, dev.jsonl or test.jsonl; "
-                           "generate data with `bankcode augment`", path=str(data_dir))
+        raise DatasetError(
+            f"{data_dir} contains no train.jsonl, dev.jsonl or test.jsonl; "
+            "generate data with `bankcode augment`",
+            path=str(data_dir),
+        )
 
     seen: dict[str, str] = {}
     leaked: set[str] = set()
@@ -94,4 +97,6 @@ def _read_jsonl(path: Path):
             try:
                 yield number, json.loads(line)
             except ValueError as error:
-                raise DatasetError(f"{path} line {number} is not valid JSON: {error}", path=str(path)) from error
+                raise DatasetError(
+                    f"{path} line {number} is not valid JSON: {error}", path=str(path)
+                ) from error

@@ -28,13 +28,16 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.augment.generate import GenerationResult, generate_samples
 from core.augment.options import AugmentOptions
 from core.augment.samples import Sample, label_texts
 from core.errors import DatasetError
 from core.jobs import Progress
+
+if TYPE_CHECKING:
+    from core.store import Directory
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ class DatasetManifest:
 
 
 def build_dataset(
-    directory: object, out_dir: Path, options: AugmentOptions, progress: Progress | None = None
+    directory: Directory, out_dir: Path, options: AugmentOptions, progress: Progress | None = None
 ) -> DatasetManifest:
     """Generate samples from ``directory`` (a ``core.store.Directory``) and write them to ``out_dir``.
 
@@ -91,8 +94,12 @@ def build_dataset(
     _write_atomically(out_dir, splits, result.names, manifest, progress)
     logger.info(
         "wrote %d samples of %d branches to %s (train %d, dev %d, test %d)",
-        manifest.samples, manifest.branches_used, out_dir,
-        manifest.splits["train"]["samples"], manifest.splits["dev"]["samples"], manifest.splits["test"]["samples"],
+        manifest.samples,
+        manifest.branches_used,
+        out_dir,
+        manifest.splits["train"]["samples"],
+        manifest.splits["dev"]["samples"],
+        manifest.splits["test"]["samples"],
     )
     return manifest
 
@@ -141,8 +148,9 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise DatasetError(f"{data_dir} has no {MANIFEST_NAME}; generate data with `bankcode augment`",
-                           path=str(data_dir)) from error
+        raise DatasetError(
+            f"{data_dir} has no {MANIFEST_NAME}; generate data with `bankcode augment`", path=str(data_dir)
+        ) from error
     except (OSError, ValueError) as error:
         raise DatasetError(f"manifest {path} cannot be read: {error}", path=str(path)) from error
 
@@ -220,8 +228,10 @@ def _write_atomically(
         (staging / EXPORT_DIR).mkdir()
         for split in SPLITS:
             _write_jsonl(staging / f"{split}.jsonl", splits[split])
-            _write_jsonl(staging / EXPORT_DIR / f"{split}.jsonl",
-                         (export_record(sample, names.get(sample["cnaps_code"], "")) for sample in splits[split]))
+            _write_jsonl(
+                staging / EXPORT_DIR / f"{split}.jsonl",
+                (export_record(sample, names.get(sample["cnaps_code"], "")) for sample in splits[split]),
+            )
             if progress is not None:
                 progress.advance()
         (staging / MANIFEST_NAME).write_text(

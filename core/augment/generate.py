@@ -13,6 +13,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.augment.align import VariantAligner
 from core.augment.gguf import default_model_path
@@ -27,6 +28,9 @@ from core.jobs import Progress
 from core.names.gazetteer import Gazetteer, read_city_table
 from core.text.banks import GENERIC_BANK_WORDS, single_bank_aliases
 from core.text.normalize import LEGAL_SUFFIXES
+
+if TYPE_CHECKING:
+    from core.store import Directory
 
 logger = logging.getLogger(__name__)
 
@@ -58,22 +62,26 @@ class GenerationResult:
     llm: LLMReport | None
 
 
-def read_branches(directory: object, limit: int | None = None) -> list[BranchRecord]:
+def read_branches(directory: Directory, limit: int | None = None) -> list[BranchRecord]:
     """Read the branches of a ``core.store.Directory`` in code order."""
     sql = "SELECT cnaps_code, name, city_name, province_name, legal_name FROM branches ORDER BY cnaps_code"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = directory.db.execute(sql).fetchall()  # type: ignore[attr-defined]
-    return [BranchRecord(code, name, city or "", province or "", legal or "")
-            for code, name, city, province, legal in rows]
+    rows = directory.db.execute(sql).fetchall()
+    return [
+        BranchRecord(code, name, city or "", province or "", legal or "")
+        for code, name, city, province, legal in rows
+    ]
 
 
-def generate_samples(directory: object, options: AugmentOptions, progress: Progress | None = None) -> GenerationResult:
+def generate_samples(
+    directory: Directory, options: AugmentOptions, progress: Progress | None = None
+) -> GenerationResult:
     """Run the rule stage and, when enabled, the LLM stage over the directory's branches."""
     branches = read_branches(directory, options.max_branches)
     if not branches:
         raise DatasetError("the directory has no branches; import a directory file first")
-    branch_count = directory.count()  # type: ignore[attr-defined]
+    branch_count = directory.count()
 
     gazetteer = Gazetteer.build(read_city_table(), (branch.name for branch in branches))
     builder = ProfileBuilder(gazetteer)
@@ -119,7 +127,11 @@ def _rule_stage(
         progress.set_done(len(branches))
     logger.info(
         "rules: %d samples for %d branches in %.2f s, %.2f CPU s (%.0f samples/s)",
-        len(samples), len(branches), seconds, cpu_seconds, len(samples) / seconds if seconds else 0.0,
+        len(samples),
+        len(branches),
+        seconds,
+        cpu_seconds,
+        len(samples) / seconds if seconds else 0.0,
     )
     return profiles, samples, seconds, cpu_seconds
 
@@ -133,8 +145,14 @@ def _llm_stage(
 ) -> tuple[list[Sample], LLMReport]:
     prompts = load_prompts(options.prompts_path)
     model_path = Path(options.llm_model_path) if options.llm_model_path else default_model_path()
-    model = VariantModel(model_path, prompts, n_threads=options.n_threads, n_ctx=options.n_ctx,
-                         seed=options.seed, max_tokens=options.llm_max_tokens)
+    model = VariantModel(
+        model_path,
+        prompts,
+        n_threads=options.n_threads,
+        n_ctx=options.n_ctx,
+        seed=options.seed,
+        max_tokens=options.llm_max_tokens,
+    )
 
     # Head offices have no branch name to align, so every variant of theirs would be rejected.
     eligible = {profile.cnaps_code: profile for profile in profiles if not profile.is_head_office}
@@ -142,15 +160,18 @@ def _llm_stage(
     existing: dict[str, set[str]] = {}
     for sample in rule_samples_so_far:
         existing.setdefault(sample["cnaps_code"], set()).add(sample["text"])
-    return generate_llm_samples(
-        [(code, eligible[code].forms(), eligible[code].prompt_fields()) for code in chosen],
-        model,
-        aligner,
-        existing,
-        seed=options.seed,
-        time_budget_s=options.llm_time_budget_s,
-        progress=progress,
-    )
+    try:
+        return generate_llm_samples(
+            [(code, eligible[code].forms(), eligible[code].prompt_fields()) for code in chosen],
+            model,
+            aligner,
+            existing,
+            seed=options.seed,
+            time_budget_s=options.llm_time_budget_s,
+            progress=progress,
+        )
+    finally:
+        model.close()
 
 
 def known_names(gazetteer: Gazetteer, branches: list[BranchRecord]) -> dict[str, str]:

@@ -60,7 +60,9 @@ def default_model_path() -> Path:
         bundled.assemble(partial, overwrite=True)
     except (OSError, ValueError) as error:
         partial.unlink(missing_ok=True)
-        raise ModelError(f"could not assemble the bundled GGUF into {target}: {error}", path=str(target)) from error
+        raise ModelError(
+            f"could not assemble the bundled GGUF into {target}: {error}", path=str(target)
+        ) from error
     os.replace(partial, target)
     logger.info("assembled the bundled GGUF into %s in %.1f s", target, time.monotonic() - started)
     return target
@@ -87,7 +89,9 @@ def check_gguf(path: Path) -> None:
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic != b"GGUF":
-        raise ModelError(f"{path} is not a GGUF file (it starts with {magic!r}); select a .gguf model", path=str(path))
+        raise ModelError(
+            f"{path} is not a GGUF file (it starts with {magic!r}); select a .gguf model", path=str(path)
+        )
 
 
 def load_llama(path: Path, n_threads: int, n_ctx: int, seed: int) -> Any:

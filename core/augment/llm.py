@@ -106,8 +106,15 @@ class Completion:
 class VariantModel:
     """A loaded GGUF model that writes raw variant text for official names."""
 
-    def __init__(self, model_path: Path, prompts: PromptSet, n_threads: int, n_ctx: int, seed: int,
-                 max_tokens: int | None = None) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        prompts: PromptSet,
+        n_threads: int,
+        n_ctx: int,
+        seed: int,
+        max_tokens: int | None = None,
+    ) -> None:
         self.info: GGUFInfo = describe(model_path)
         self.prompts = prompts
         self.n_threads = n_threads
@@ -115,7 +122,9 @@ class VariantModel:
         self._llm = load_llama(model_path, n_threads=n_threads, n_ctx=n_ctx, seed=seed)
         self.prompt_style = PROMPT_STYLE_CHAT if has_chat_template(self._llm) else PROMPT_STYLE_COMPLETION
 
-    def complete(self, fields: PromptFields, seed: int, should_stop: Callable[[], bool] = lambda: False) -> Completion:
+    def complete(
+        self, fields: PromptFields, seed: int, should_stop: Callable[[], bool] = lambda: False
+    ) -> Completion:
         """Generate variants of one branch; stop early, keeping what was written, once ``should_stop()``.
 
         Tokens are streamed so that a cancel or an exhausted time budget takes effect
@@ -132,6 +141,8 @@ class VariantModel:
             "stream": True,
         }
         if self.prompt_style == PROMPT_STYLE_CHAT:
+            # NOTE: this branch has not been run against a real chat model; only the
+            # bundled base model was available when it was written.
             messages = self.prompts.chat_messages(fields)
             prompt_tokens = sum(len(self._llm.tokenize(message["content"].encode())) for message in messages)
             stream = self._llm.create_chat_completion(messages=messages, **sampling)
@@ -142,6 +153,10 @@ class VariantModel:
             stream = self._llm.create_completion(prompt, stop=list(self.prompts.completion_stop), **sampling)
             pieces = (chunk["choices"][0]["text"] for chunk in stream)
         return _collect(pieces, prompt_tokens, should_stop)
+
+    def close(self) -> None:
+        """Free the model's memory now instead of at garbage collection."""
+        self._llm.close()
 
 
 def _collect(pieces: Iterator[str], prompt_tokens: int, should_stop: Callable[[], bool]) -> Completion:
@@ -226,13 +241,15 @@ def generate_llm_samples(
                 continue
             seen.add(alignment.text)
             report.accepted += 1
-            samples.append({
-                "text": alignment.text,
-                "labels": list(alignment.labels),
-                "cnaps_code": cnaps_code,
-                "kind": classify(alignment, forms),
-                "source": "llm",
-            })
+            samples.append(
+                {
+                    "text": alignment.text,
+                    "labels": list(alignment.labels),
+                    "cnaps_code": cnaps_code,
+                    "kind": classify(alignment, forms),
+                    "source": "llm",
+                }
+            )
         report.branches_done += 1
         if progress is not None:
             progress.advance()

@@ -58,8 +58,11 @@ class AugmentOptions:
             raise ValueError(f"llm_branches must be 0 or more, got {self.llm_branches}")
         if self.n_threads < 1:
             raise ValueError(f"n_threads must be at least 1, got {self.n_threads}")
-        if not (0 <= self.dev_fraction < 1 and 0 <= self.test_fraction < 1
-                and self.dev_fraction + self.test_fraction < 1):
+        if not (
+            0 <= self.dev_fraction < 1
+            and 0 <= self.test_fraction < 1
+            and self.dev_fraction + self.test_fraction < 1
+        ):
             raise ValueError(
                 f"dev_fraction {self.dev_fraction} and test_fraction {self.test_fraction} "
                 "must each be in [0, 1) and add up to less than 1"

@@ -71,7 +71,7 @@ class BranchProfile:
         return not self.branch_full
 
     def prompt_fields(self) -> PromptFields:
-        """Return the values the LLM prompt shows for this branch: the usual short name, the place, the branch."""
+        """Return what the LLM prompt shows for this branch: the usual short name, the place, the branch."""
         chinese_short = [name for name in self.bank_short if not name.isascii()]
         # The shortest Chinese short name is the everyday one ("工行" over "工商银行").
         bank_short = min(chinese_short, key=len) if chinese_short else self.bank_full
@@ -105,7 +105,9 @@ class ProfileBuilder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
 
-    def build(self, cnaps_code: str, name: str, city_name: str = "", province_name: str = "") -> BranchProfile:
+    def build(
+        self, cnaps_code: str, name: str, city_name: str = "", province_name: str = ""
+    ) -> BranchProfile:
         parts = parse_official_name(name, self._gazetteer)
         bank = banks_by_category().get(cnaps_code[:3])
         bank_short, bank_regional, bank_former = _bank_wordings(parts.bank, bank, self._gazetteer)
@@ -152,7 +154,9 @@ def _forms_of_place(place: str) -> tuple[str, ...]:
     ``place_forms`` also adds "市" to names the city table writes without suffix, but
     that guesses wrong for counties ("剑阁" is 剑阁县), so such forms are left out.
     """
-    return tuple(form for form in dict.fromkeys(place_forms(place)) if len(form) < len(place) or form == place)
+    return tuple(
+        form for form in dict.fromkeys(place_forms(place)) if len(form) < len(place) or form == place
+    )
 
 
 def _bank_wordings(

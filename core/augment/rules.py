@@ -54,13 +54,25 @@ def short(profile: BranchProfile, rng: random.Random) -> list[Segment] | None:
         return [(bank, "BANK"), *_places(profile, rng, 0.6), (profile.branch_full, "BRANCH")]
     if template == 1:
         # The full bank name without its legal suffix, everything else as written.
-        return [(profile.bank_full, "BANK"), *_name_places(profile, rng, written=True),
-                (profile.branch_full, "BRANCH")]
+        return [
+            (profile.bank_full, "BANK"),
+            *_name_places(profile, rng, written=True),
+            (profile.branch_full, "BRANCH"),
+        ]
     if template == 2:
-        return [(bank, "BANK"), *_places(profile, rng, 0.0), (_branch(profile, rng, bare_share=0.7), "BRANCH")]
+        return [
+            (bank, "BANK"),
+            *_places(profile, rng, 0.0),
+            (_branch(profile, rng, bare_share=0.7), "BRANCH"),
+        ]
     if template == 3:
-        return [(bank, "BANK"), ("(", None), *_places(profile, rng, 0.5), (profile.branch_full, "BRANCH"),
-                (")", None)]
+        return [
+            (bank, "BANK"),
+            ("(", None),
+            *_places(profile, rng, 0.5),
+            (profile.branch_full, "BRANCH"),
+            (")", None),
+        ]
     return [(bank, "BANK"), *_places(profile, rng, 0.5), (_branch(profile, rng, bare_share=0.5), "BRANCH")]
 
 
@@ -153,12 +165,22 @@ def fullwidth(profile: BranchProfile, rng: random.Random) -> list[Segment] | Non
         return None
     bank = _bank_short(profile, rng)
     if rng.random() < 0.7:
-        base: list[Segment] = [(bank, "BANK"), ("(", None), *_places(profile, rng, 0.5),
-                               (profile.branch_full, "BRANCH"), (")", None)]
+        base: list[Segment] = [
+            (bank, "BANK"),
+            ("(", None),
+            *_places(profile, rng, 0.5),
+            (profile.branch_full, "BRANCH"),
+            (")", None),
+        ]
     else:
         places = _places(profile, rng, 0.5)
         spaced_places: list[Segment] = [*places, (" ", None)] if places else []
-        base = [(bank, "BANK"), (" ", None), *spaced_places, (_branch(profile, rng, bare_share=0.5), "BRANCH")]
+        base = [
+            (bank, "BANK"),
+            (" ", None),
+            *spaced_places,
+            (_branch(profile, rng, bare_share=0.5), "BRANCH"),
+        ]
     return fullwidth_segments(base)
 
 
@@ -174,7 +196,9 @@ GENERATORS: dict[str, Generator] = {
 }
 
 
-def rule_samples(profile: BranchProfile, count: int, kinds: tuple[str, ...], rng: random.Random) -> list[Sample]:
+def rule_samples(
+    profile: BranchProfile, count: int, kinds: tuple[str, ...], rng: random.Random
+) -> list[Sample]:
     """Generate up to ``count`` distinct samples of ``profile``, spread evenly over ``kinds``.
 
     The official name comes first when ``official`` is among the kinds. The other kinds
@@ -191,8 +215,15 @@ def rule_samples(profile: BranchProfile, count: int, kinds: tuple[str, ...], rng
         text, labels = compose(segments)
         if text and text not in seen:
             seen.add(text)
-            samples.append({"text": text, "labels": labels, "cnaps_code": profile.cnaps_code,
-                            "kind": kind, "source": "rules"})
+            samples.append(
+                {
+                    "text": text,
+                    "labels": labels,
+                    "cnaps_code": profile.cnaps_code,
+                    "kind": kind,
+                    "source": "rules",
+                }
+            )
 
     if "official" in kinds:
         add(official(profile, rng), "official")
@@ -223,7 +254,10 @@ def _bank_short(profile: BranchProfile, rng: random.Random) -> str:
 
 
 def _branch(profile: BranchProfile, rng: random.Random, bare_share: float) -> str:
-    """Pick the branch with its unit type, or without it (``bare_share`` of the time) when that leaves two characters."""
+    """Pick the branch with or without its unit type.
+
+    The unit type is dropped ``bare_share`` of the time, when at least two characters remain.
+    """
     if len(profile.branch_bare) >= 2 and rng.random() < bare_share:
         return profile.branch_bare
     return profile.branch_full
@@ -258,4 +292,4 @@ def _typo_order(segments: list[Segment], rng: random.Random) -> list[int]:
     weights = dict(_TYPO_TARGETS)
     labelled = [index for index, (_, label) in enumerate(segments) if label is not None]
     # Weighted shuffle: sort by a random key scaled by each label's weight.
-    return sorted(labelled, key=lambda index: -rng.random() ** (1 / weights[segments[index][1]]))
+    return sorted(labelled, key=lambda index: -(rng.random() ** (1 / weights[segments[index][1]])))

@@ -24,17 +24,27 @@ CHECK_SHOWN = 20
 @click.command("augment", help=tr("augment.help"))
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), help=tr("cli.db_help"))
 @click.option("--per-branch", type=click.IntRange(min=1), help=tr("augment.per_branch_help"))
-@click.option("--llm", "llm_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help=tr("augment.llm_help"))
+@click.option(
+    "--llm",
+    "llm_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help=tr("augment.llm_help"),
+)
 @click.option("--no-llm", is_flag=True, help=tr("augment.no_llm_help"))
 @click.option("--llm-branches", type=click.IntRange(min=0), help=tr("augment.llm_branches_help"))
 @click.option("--llm-time", "llm_time_s", type=click.FloatRange(min=0), help=tr("augment.llm_time_help"))
 @click.option("--threads", type=click.IntRange(min=1), help=tr("augment.threads_help"))
 @click.option("--max-branches", type=click.IntRange(min=1), help=tr("augment.max_branches_help"))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help=tr("augment.out_help"))
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help=tr("augment.out_help")
+)
 @click.option("--seed", type=int, help=tr("augment.seed_help"))
-@click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help=tr("augment.check_help"))
+@click.option(
+    "--check",
+    "check_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help=tr("augment.check_help"),
+)
 @click.option("--from-feedback", is_flag=True, help=tr("feedback.from_feedback_help"))
 def augment_command(**params: Any) -> None:
     if params["llm_path"] is not None and params["no_llm"]:
@@ -108,9 +118,18 @@ def _run_from_feedback(params: dict[str, Any]) -> None:
     with open_directory(params["db_path"]) as directory:
         _path, regression = regression_set(directory, default_registry().root)
         dataset = build_feedback_dataset(directory, out_dir, options, regression)
-    click.echo(tr("feedback.augment_summary", texts=dataset.corrected_texts, samples=dataset.feedback_samples,
-                  lines=dataset.feedback_lines, replay=dataset.replay_samples, dev=dataset.dev_samples,
-                  test=dataset.test_samples, path=str(dataset.path)))
+    click.echo(
+        tr(
+            "feedback.augment_summary",
+            texts=dataset.corrected_texts,
+            samples=dataset.feedback_samples,
+            lines=dataset.feedback_lines,
+            replay=dataset.replay_samples,
+            dev=dataset.dev_samples,
+            test=dataset.test_samples,
+            path=str(dataset.path),
+        )
+    )
     from core.i18n import has
 
     for kind, count in dataset.counts_by_kind.items():
@@ -132,8 +151,13 @@ def _follow(worker: threading.Thread, progress: Progress) -> None:
                 if bar is not None:
                     bar.close()
                 stage = snapshot.stage
-                bar = tqdm(total=snapshot.total or None, desc=tr(f"augment.stage.{stage}"), unit="",
-                           leave=False, dynamic_ncols=True)
+                bar = tqdm(
+                    total=snapshot.total or None,
+                    desc=tr(f"augment.stage.{stage}"),
+                    unit="",
+                    leave=False,
+                    dynamic_ncols=True,
+                )
             if bar is not None:
                 bar.total = snapshot.total or None
                 bar.n = snapshot.done
@@ -152,29 +176,52 @@ def summary_lines(manifest) -> list[str]:
     splits = manifest.splits
     lines = [
         tr("augment.summary.title", path=str(manifest.path)),
-        tr("augment.summary.samples", samples=manifest.samples, branches=manifest.branches_used,
-           directory=manifest.directory_branch_count),
-        tr("augment.summary.splits", train=splits["train"]["samples"], dev=splits["dev"]["samples"],
-           test=splits["test"]["samples"]),
+        tr(
+            "augment.summary.samples",
+            samples=manifest.samples,
+            branches=manifest.branches_used,
+            directory=manifest.directory_branch_count,
+        ),
+        tr(
+            "augment.summary.splits",
+            train=splits["train"]["samples"],
+            dev=splits["dev"]["samples"],
+            test=splits["test"]["samples"],
+        ),
         tr("augment.summary.kinds_title"),
     ]
 
     for kind, count in manifest.counts_by_kind.items():
         lines.append(tr("augment.summary.kind_line", kind=_kind_name(kind), count=count))
     rules = manifest.rules
-    lines.append(tr("augment.summary.rules_speed", samples=int(rules["samples"]), seconds=rules["seconds"],
-                    rate=rules["samples_per_s"], cpu_rate=rules["samples_per_cpu_s"]))
+    lines.append(
+        tr(
+            "augment.summary.rules_speed",
+            samples=int(rules["samples"]),
+            seconds=rules["seconds"],
+            rate=rules["samples_per_s"],
+            cpu_rate=rules["samples_per_cpu_s"],
+        )
+    )
 
     llm = manifest.llm
     if llm is None:
         lines.append(tr("augment.summary.no_llm"))
         return lines
-    lines.append(tr(
-        "augment.summary.llm_line", model=llm["model_file"], done=llm["branches_done"],
-        planned=llm["branches_planned"], candidates=llm["candidates"], accepted=llm["accepted"],
-        rate=llm["acceptance_rate"], tokens=llm["completion_tokens_per_s"],
-        cpu_tokens=llm["completion_tokens_per_cpu_s"], per_minute=llm["accepted_per_minute"],
-    ))
+    lines.append(
+        tr(
+            "augment.summary.llm_line",
+            model=llm["model_file"],
+            done=llm["branches_done"],
+            planned=llm["branches_planned"],
+            candidates=llm["candidates"],
+            accepted=llm["accepted"],
+            rate=llm["acceptance_rate"],
+            tokens=llm["completion_tokens_per_s"],
+            cpu_tokens=llm["completion_tokens_per_cpu_s"],
+            per_minute=llm["accepted_per_minute"],
+        )
+    )
 
     if llm["rejected"]:
         reasons = "，".join(
@@ -192,23 +239,44 @@ def _run_check(data_dir: Path) -> None:
 
     report = check_dataset(data_dir, show_llm=CHECK_SHOWN)
     overall = report.valid / report.samples if report.samples else 0.0
-    click.echo(tr("augment.check.title", path=str(data_dir), samples=report.samples, valid=report.valid,
-                  share=overall))
+    click.echo(
+        tr(
+            "augment.check.title",
+            path=str(data_dir),
+            samples=report.samples,
+            valid=report.valid,
+            share=overall,
+        )
+    )
     for kind in sorted(report.total_by_kind):
-        click.echo(tr("augment.check.kind_line", kind=_kind_name(kind), valid=report.valid_by_kind[kind],
-                      total=report.total_by_kind[kind], share=report.valid_share(kind)))
+        click.echo(
+            tr(
+                "augment.check.kind_line",
+                kind=_kind_name(kind),
+                valid=report.valid_by_kind[kind],
+                total=report.total_by_kind[kind],
+                share=report.valid_share(kind),
+            )
+        )
     for split, line, detail in report.problems:
         click.echo(tr("augment.check.problem", split=split, line=line, detail=detail))
     if report.leaked_codes:
-        click.echo(tr("augment.check.leaked", count=len(report.leaked_codes),
-                      examples="、".join(report.leaked_codes[:5])))
+        click.echo(
+            tr(
+                "augment.check.leaked",
+                count=len(report.leaked_codes),
+                examples="、".join(report.leaked_codes[:5]),
+            )
+        )
     else:
         click.echo(tr("augment.check.no_leak"))
     if report.llm_samples:
         click.echo(tr("augment.check.llm_title", count=len(report.llm_samples)))
         for sample in report.llm_samples:
             labels = " ".join(f"[{label['label']} {label['text']}]" for label in sample["labels"])
-            click.echo(tr("augment.check.llm_line", text=sample["text"], labels=labels, code=sample["cnaps_code"]))
+            click.echo(
+                tr("augment.check.llm_line", text=sample["text"], labels=labels, code=sample["cnaps_code"])
+            )
     else:
         click.echo(tr("augment.check.no_llm"))
     if not report.ok:
