@@ -41,7 +41,10 @@ class CorrectionsDialog(QDialog):
     """
 
     def __init__(
-        self, parent: QWidget | None, db_path: Path | None, on_aliases_changed: Callable[[], None] = lambda: None
+        self,
+        parent: QWidget | None,
+        db_path: Path | None,
+        on_aliases_changed: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         from core.store import open_directory
@@ -91,8 +94,13 @@ class CorrectionsDialog(QDialog):
         self.table.setRowCount(len(self._rows))
         for index, row in enumerate(self._rows):
             values = (
-                row.at, row.query, row.chosen_code, row.chosen_name or tr("feedback.name_missing"),
-                row.previous_code or "-", tr(f"feedback.status_{row.status}"), tr(f"feedback.source_{row.source}"),
+                row.at,
+                row.query,
+                row.chosen_code,
+                row.chosen_name or tr("feedback.name_missing"),
+                row.previous_code or "-",
+                tr(f"feedback.status_{row.status}"),
+                tr(f"feedback.source_{row.source}"),
             )
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
@@ -137,7 +145,9 @@ class CorrectionsDialog(QDialog):
         return lines
 
     def _choose_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("feedback.button_export"), "", tr("feedback.export_filter"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("feedback.button_export"), "", tr("feedback.export_filter")
+        )
         if name:
             try:
                 self.export_to(Path(name))
@@ -145,7 +155,9 @@ class CorrectionsDialog(QDialog):
                 present_error(self, error)
 
     def _choose_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("feedback.button_import"), "", tr("feedback.export_filter"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, tr("feedback.button_import"), "", tr("feedback.export_filter")
+        )
         if name:
             try:
                 self.import_from(Path(name))

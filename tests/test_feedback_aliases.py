@@ -25,7 +25,9 @@ def alias_rows(directory):
 def test_correction_answers_at_once(demo_directory, engine):
     before = engine.lookup(QUERY)
     assert before.answer is None or before.answer.cnaps_code != OTHER
-    outcome = apply_correction(demo_directory, QUERY, OTHER, before.answer.cnaps_code if before.answer else None)
+    outcome = apply_correction(
+        demo_directory, QUERY, OTHER, before.answer.cnaps_code if before.answer else None
+    )
     assert outcome.alias_written
     engine.reload_aliases()
     after = engine.lookup(QUERY)

@@ -64,7 +64,9 @@ def test_correction_reloads_engine_aliases(qtbot, db_path):
     qtbot.addWidget(window)
     try:
         qtbot.waitUntil(lambda: window.lookups.ready, timeout=60_000)
-        answer = Candidate(CONFUSED, "中国工商银行股份有限公司北京新华支行", 0.9, "中国工商银行", "北京市", "北京市")
+        answer = Candidate(
+            CONFUSED, "中国工商银行股份有限公司北京新华支行", 0.9, "中国工商银行", "北京市", "北京市"
+        )
         result = LookupResult(QUERY, QUERY, answer, [answer], 0.9)
         with qtbot.waitSignal(window.lookups.aliases_reloaded, timeout=20_000):
             window.feedback.correct(result, CHOSEN)
@@ -77,10 +79,10 @@ def test_correction_reloads_engine_aliases(qtbot, db_path):
 
 @pytest.mark.slow
 def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
+    from core.augment.options import AugmentOptions
     from core.feedback.dataset import FeedbackDataOptions
     from core.feedback.learn import LearnOptions, default_learn_config
     from core.feedback.samples import FeedbackSampleOptions
-    from core.augment.options import AugmentOptions
     from desktop.jobs import JobHost
     from desktop.operations.feedback import learn_from_corrections
 
@@ -106,4 +108,9 @@ def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
     assert len(reports) == 1
     report = reports[0]
     assert report.previous_version == ner_user_model.version
-    assert json.loads((tmp_path / "round" / "manifest.json").read_text(encoding="utf-8"))["feedback"]["corrected_texts"] == 1
+    assert (
+        json.loads((tmp_path / "round" / "manifest.json").read_text(encoding="utf-8"))["feedback"][
+            "corrected_texts"
+        ]
+        == 1
+    )

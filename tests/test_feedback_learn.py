@@ -36,7 +36,9 @@ def test_samples_around_correction(demo_directory):
     corrected, confusable = by_kind["corrected"], by_kind["confusable"]
     assert (corrected["text"], corrected["cnaps_code"]) == (QUERY, CHOSEN)
     assert [(label["label"], label["text"]) for label in corrected["labels"]] == [
-        ("BANK", "工行"), ("LOC", "北京"), ("BRANCH", "东铁匠营"),
+        ("BANK", "工行"),
+        ("LOC", "北京"),
+        ("BRANCH", "东铁匠营"),
     ]
     assert (confusable["text"], confusable["cnaps_code"]) == ("工行北京新华", CONFUSED)
     assert corrected["weight"] == RULES_ONLY.query_weight

@@ -45,12 +45,29 @@ def test_export_import_reproduces_aliases(demo_directory, demo_db_template, tmp_
 def test_import_reports_conflicts_and_unknown_codes(demo_directory, tmp_path):
     apply_correction(demo_directory, "工行东铁匠营", CODE_A, None)
     lines = [
-        {"query": "工行东铁匠营", "chosen_code": CODE_B, "previous_code": None, "at": "2000-01-01T00:00:00+00:00"},
-        {"query": "工行某某", "chosen_code": "999999999999", "previous_code": None, "at": "2030-01-01T00:00:00+00:00"},
-        {"query": "工行新华", "chosen_code": CODE_B, "previous_code": None, "at": "2030-01-01T00:00:00+00:00"},
+        {
+            "query": "工行东铁匠营",
+            "chosen_code": CODE_B,
+            "previous_code": None,
+            "at": "2000-01-01T00:00:00+00:00",
+        },
+        {
+            "query": "工行某某",
+            "chosen_code": "999999999999",
+            "previous_code": None,
+            "at": "2030-01-01T00:00:00+00:00",
+        },
+        {
+            "query": "工行新华",
+            "chosen_code": CODE_B,
+            "previous_code": None,
+            "at": "2030-01-01T00:00:00+00:00",
+        },
     ]
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\nnot json\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\nnot json\n", encoding="utf-8"
+    )
     report = import_corrections(demo_directory, path)
     assert report.imported == 1
     assert len(report.conflicts) == 1
@@ -64,7 +81,12 @@ def test_import_reports_conflicts_and_unknown_codes(demo_directory, tmp_path):
 def test_import_newer_conflict_wins(demo_directory, tmp_path):
     apply_correction(demo_directory, "工行东铁匠营", CODE_A, None)
     path = tmp_path / "in.jsonl"
-    record = {"query": "工行东铁匠营", "chosen_code": CODE_B, "previous_code": None, "at": "2099-01-01T00:00:00+00:00"}
+    record = {
+        "query": "工行东铁匠营",
+        "chosen_code": CODE_B,
+        "previous_code": None,
+        "at": "2099-01-01T00:00:00+00:00",
+    }
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     report = import_corrections(demo_directory, path)
     assert report.conflicts[0].kept_code == CODE_B

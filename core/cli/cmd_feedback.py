@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 import click
 
 from core.i18n import tr
@@ -31,11 +32,19 @@ def list_command(db_path: Path | None, include_undone: bool) -> None:
         return
     click.echo(tr("feedback.list_header"))
     for row in rows:
-        click.echo(tr(
-            "feedback.list_row", id=row.id, at=row.at, query=row.query, code=row.chosen_code,
-            name=row.chosen_name or tr("feedback.name_missing"), previous=row.previous_code or "-",
-            status=tr(f"feedback.status_{row.status}"), source=tr(f"feedback.source_{row.source}"),
-        ))
+        click.echo(
+            tr(
+                "feedback.list_row",
+                id=row.id,
+                at=row.at,
+                query=row.query,
+                code=row.chosen_code,
+                name=row.chosen_name or tr("feedback.name_missing"),
+                previous=row.previous_code or "-",
+                status=tr(f"feedback.status_{row.status}"),
+                source=tr(f"feedback.source_{row.source}"),
+            )
+        )
 
 
 @feedback_group.command("undo", help=tr("feedback.undo_help"))
@@ -78,13 +87,27 @@ def import_command(db_path: Path | None, file: Path) -> None:
 
 @feedback_group.command("learn", help=tr("feedback.learn_help"))
 @_DB_OPTION
-@click.option("--max-drop", type=click.FloatRange(min=0, max=1), default=None, help=tr("feedback.max_drop_help"))
-@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=None, help=tr("feedback.epochs_help"))
-@click.option("--replay", "replay_size", type=click.IntRange(min=0), default=None, help=tr("feedback.replay_help"))
+@click.option(
+    "--max-drop", type=click.FloatRange(min=0, max=1), default=None, help=tr("feedback.max_drop_help")
+)
+@click.option(
+    "--epochs", type=click.FloatRange(min=0, min_open=True), default=None, help=tr("feedback.epochs_help")
+)
+@click.option(
+    "--replay", "replay_size", type=click.IntRange(min=0), default=None, help=tr("feedback.replay_help")
+)
 @click.option("--no-llm", is_flag=True, help=tr("feedback.no_llm_help"))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help=tr("feedback.out_help"))
-def learn_command(db_path: Path | None, max_drop: float | None, epochs: float | None,
-                  replay_size: int | None, no_llm: bool, out_dir: Path | None) -> None:
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help=tr("feedback.out_help")
+)
+def learn_command(
+    db_path: Path | None,
+    max_drop: float | None,
+    epochs: float | None,
+    replay_size: int | None,
+    no_llm: bool,
+    out_dir: Path | None,
+) -> None:
     import dataclasses
 
     from core.augment.options import AugmentOptions

@@ -1,6 +1,6 @@
 """The data folder of one learning round: feedback samples mixed with a replay of old data.
 
-``train.jsonl`` holds each feedback sample ``weight`` times plus a replay sample: lines
+``train.jsonl`` contains each feedback sample ``weight`` times plus a replay sample: lines
 of the active model's own training data when its folder still exists, otherwise fresh
 rule variants of randomly drawn branches. Replaying old data keeps a model that
 continues training on a few corrections from forgetting everything else. ``dev.jsonl``
@@ -46,7 +46,7 @@ class FeedbackDataOptions:
 
 @dataclass(frozen=True)
 class FeedbackDataset:
-    """What ``build_feedback_dataset`` wrote."""
+    """The counts and sources of a folder written by ``build_feedback_dataset``."""
 
     path: Path
     corrected_texts: int
@@ -108,10 +108,17 @@ def build_feedback_dataset(
         counts_by_kind=dict(sorted(Counter(sample["kind"] for sample in weighted).items())),
     )
     record = {"created_at": datetime.now(UTC).isoformat(timespec="seconds"), "feedback": result.as_dict()}
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out_dir / MANIFEST_NAME).write_text(
+        json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     logger.info(
         "feedback data in %s: %d corrected texts, %d samples (%d lines), %d replay from %s",
-        out_dir, len(cases), len(weighted), feedback_lines, len(replay_train), replay_source,
+        out_dir,
+        len(cases),
+        len(weighted),
+        feedback_lines,
+        len(replay_train),
+        replay_source,
     )
     return result
 

@@ -4,8 +4,8 @@
 continues training from the active model's torch checkpoint, and scores the active
 and the new model on the directory's regression set and on the corrected queries
 (``core.feedback.regression``). The new model is activated only when no metric
-fell by more than ``LearnOptions.max_metric_drop``; otherwise it stays registered
-but inactive and the active model is unchanged.
+fell by more than ``LearnOptions.max_metric_drop``. Otherwise it stays registered
+but inactive, and the active model is unchanged.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ METRICS = ("entity_f1", "regression_top1", "corrected_top1")
 
 
 def default_learn_config() -> TrainConfig:
-    """Return the fine-tuning settings: a few epochs at a low rate, because training starts from a trained model."""
+    """Return fine-tuning settings: few epochs at a low rate, as training starts from a trained model."""
     return TrainConfig(learning_rate=1e-4, warmup_ratio=0.0, epochs=2.0, eval_steps=200, min_test_f1=0.0)
 
 
@@ -92,7 +92,9 @@ def learn_from_feedback(
         raise FeedbackError("there are no active corrections to learn from; correct some lookups first")
     active = registry.active_model()
     if active is None:
-        raise FeedbackError("no NER model is active; train one with `bankcode train` before learning from corrections")
+        raise FeedbackError(
+            "no NER model is active; train one with `bankcode train` before learning from corrections"
+        )
     base = active.path / TORCH_DIR
     if not (base / "config.json").is_file():
         raise FeedbackError(
@@ -104,7 +106,12 @@ def learn_from_feedback(
     regression_path, regression = regression_set(directory, registry.root, options.regression_size)
     data_dir = options.data_dir or paths.datasets_dir() / datetime.now().strftime("feedback-%Y%m%d-%H%M%S")
     dataset = build_feedback_dataset(
-        directory, data_dir, options.data, regression, old_data_dir=_old_data_dir(active.path), progress=progress
+        directory,
+        data_dir,
+        options.data,
+        regression,
+        old_data_dir=_old_data_dir(active.path),
+        progress=progress,
     )
     corrected = _corrected_pairs(corrections)
 
@@ -115,8 +122,9 @@ def learn_from_feedback(
     logger.info("before: %s", before)
     check(progress)
 
-    report = train_and_register(data_dir, options.train, base=base, progress=progress, registry=registry,
-                                activate=False)
+    report = train_and_register(
+        data_dir, options.train, base=base, progress=progress, registry=registry, activate=False
+    )
 
     _stage(progress, "evaluate_after")
     after = evaluate_round(engine, NerModel(report.path, model_options), regression, corrected)
@@ -130,8 +138,12 @@ def learn_from_feedback(
     if activated:
         registry.activate(report.version)
     else:
-        logger.warning("model %s not activated: %s fell by more than %.3f", report.version,
-                       ", ".join(name for name, _, _ in dropped), options.max_metric_drop)
+        logger.warning(
+            "model %s not activated: %s fell by more than %.3f",
+            report.version,
+            ", ".join(name for name, _, _ in dropped),
+            options.max_metric_drop,
+        )
     return LearnReport(
         dataset=dataset,
         previous_version=active.version,

@@ -29,7 +29,7 @@ ALIAS_SOURCE = "correction"
 
 @dataclass(frozen=True)
 class CorrectionOutcome:
-    """What one recorded correction changed."""
+    """The changes made by one recorded correction."""
 
     correction_id: int
     alias_text: str  # the normalized query, the key the engine looks up
@@ -144,14 +144,18 @@ def apply_correction(
                 replaced = None
             db.execute("DELETE FROM aliases WHERE alias_text = ? AND cnaps_code != ?", [key, chosen_code])
             db.execute(
-                "INSERT OR IGNORE INTO aliases (alias_text, cnaps_code, source, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO aliases (alias_text, cnaps_code, source, created_at) "
+                "VALUES (?, ?, ?, ?)",
                 [key, chosen_code, ALIAS_SOURCE, row["at"]],
             )
             superseded = _supersede(db, key, chosen_code, correction_id)
     if replaced or superseded:
         logger.warning(
             "correction %r -> %s replaces %s (corrections %s marked undone)",
-            query, chosen_code, replaced, superseded,
+            query,
+            chosen_code,
+            replaced,
+            superseded,
         )
     logger.info("recorded correction %r -> %s (was %s)", query, chosen_code, previous_code)
     return CorrectionOutcome(correction_id, key, not confirmation, replaced, tuple(superseded))
@@ -178,7 +182,9 @@ def undo_correction(directory: Any, correction_id: int) -> bool:
         "SELECT query, chosen_code, status FROM corrections WHERE id = ?", [correction_id]
     ).fetchone()
     if row is None:
-        raise FeedbackError(f"correction {correction_id} does not exist; list them with `bankcode feedback list`")
+        raise FeedbackError(
+            f"correction {correction_id} does not exist; list them with `bankcode feedback list`"
+        )
     query, code, status = row
     if status == "undone":
         return False
@@ -197,7 +203,8 @@ def undo_correction(directory: Any, correction_id: int) -> bool:
 def list_corrections(directory: Any, *, include_undone: bool = False) -> list[CorrectionRow]:
     """Return the corrections, newest first, with the chosen branch's name."""
     sql = (
-        "SELECT c.id, c.at, c.query, c.chosen_code, coalesce(b.name, ''), c.previous_code, c.status, c.source "
+        "SELECT c.id, c.at, c.query, c.chosen_code, coalesce(b.name, ''), c.previous_code, "
+        "c.status, c.source "
         "FROM corrections c LEFT JOIN branches b ON b.cnaps_code = c.chosen_code"
     )
     if not include_undone:
@@ -216,7 +223,8 @@ def _supersede(db: Any, key: str, chosen_code: str, correction_id: int) -> list[
     ids = [
         row_id
         for row_id, query, code, previous in db.execute(
-            "SELECT id, query, chosen_code, previous_code FROM corrections WHERE status = 'active' AND id != ?",
+            "SELECT id, query, chosen_code, previous_code FROM corrections "
+            "WHERE status = 'active' AND id != ?",
             [correction_id],
         )
         if code != chosen_code and code != previous and alias_key(query) == key

@@ -24,9 +24,9 @@ from core.augment.profile import ProfileBuilder
 from core.augment.rules import rule_samples
 from core.augment.samples import Sample
 from core.errors import InvalidQueryError
+from core.names.gazetteer import Gazetteer, read_city_table
 from core.ner.dataset import Example
 from core.ner.metrics import evaluate_extractor
-from core.names.gazetteer import Gazetteer, read_city_table
 from core.results import Entity
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,9 @@ def regression_set(directory: Any, models_root: Path, size: int = 400) -> tuple[
     samples: list[Sample] = []
     for branch in drawn:
         profile = builder.build(branch.cnaps_code, branch.name, branch.city_name, branch.province_name)
-        variants = rule_samples(profile, 1, _QUERY_KINDS, random.Random(branch_seed(REGRESSION_SEED, branch.cnaps_code)))
+        variants = rule_samples(
+            profile, 1, _QUERY_KINDS, random.Random(branch_seed(REGRESSION_SEED, branch.cnaps_code))
+        )
         samples.extend(variants[:1])
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".partial")

@@ -96,7 +96,9 @@ def feedback_samples(
     gazetteer = Gazetteer.build(read_city_table(), (branch.name for branch in branches))
     builder = ProfileBuilder(gazetteer)
     profiles = {
-        branch.cnaps_code: builder.build(branch.cnaps_code, branch.name, branch.city_name, branch.province_name)
+        branch.cnaps_code: builder.build(
+            branch.cnaps_code, branch.name, branch.city_name, branch.province_name
+        )
         for branch in branches
     }
     aligner = VariantAligner(known_names(gazetteer, _all_branches(directory)))
@@ -119,8 +121,11 @@ def feedback_samples(
         alignment = aligner.align(case.query, chosen.forms())
         if alignment.accepted:
             corrected: Sample = {
-                "text": alignment.text, "labels": list(alignment.labels), "cnaps_code": case.chosen_code,
-                "kind": KIND_CORRECTED, "source": "feedback",
+                "text": alignment.text,
+                "labels": list(alignment.labels),
+                "cnaps_code": case.chosen_code,
+                "kind": KIND_CORRECTED,
+                "source": "feedback",
             }
             add(corrected, query_weight)
             for code in case.confusable_codes:
@@ -128,10 +133,14 @@ def feedback_samples(
                 if rewritten is not None:
                     add(rewritten, query_weight)
         else:
-            logger.info("corrected query %r does not align to %s (%s)", case.query, chosen.name, alignment.reason)
+            logger.info(
+                "corrected query %r does not align to %s (%s)", case.query, chosen.name, alignment.reason
+            )
         for code in (case.chosen_code, *case.confusable_codes):
             rng = random.Random(branch_seed(options.augment.seed, code))
-            for sample in rule_samples(profiles[code], options.augment.per_branch, options.augment.kinds, rng):
+            for sample in rule_samples(
+                profiles[code], options.augment.per_branch, options.augment.kinds, rng
+            ):
                 add(sample, options.variant_weight)
         if progress is not None:
             progress.advance()
@@ -141,7 +150,9 @@ def feedback_samples(
             add(sample, options.variant_weight)
     logger.info(
         "feedback samples: %d for %d corrected texts (%s)",
-        len(samples), len(cases), dict(Counter(sample["kind"] for sample in samples)),
+        len(samples),
+        len(cases),
+        dict(Counter(sample["kind"] for sample in samples)),
     )
     return samples
 
@@ -186,8 +197,14 @@ def _llm_samples(
 ) -> list[Sample]:
     prompts = load_prompts(options.prompts_path)
     model_path = Path(options.llm_model_path) if options.llm_model_path else default_model_path()
-    model = VariantModel(model_path, prompts, n_threads=options.n_threads, n_ctx=options.n_ctx,
-                         seed=options.seed, max_tokens=options.llm_max_tokens)
+    model = VariantModel(
+        model_path,
+        prompts,
+        n_threads=options.n_threads,
+        n_ctx=options.n_ctx,
+        seed=options.seed,
+        max_tokens=options.llm_max_tokens,
+    )
     existing: dict[str, set[str]] = {}
     for sample in existing_samples:
         existing.setdefault(sample["cnaps_code"], set()).add(sample["text"])
@@ -197,8 +214,13 @@ def _llm_samples(
         if not profile.is_head_office
     ][: options.llm_branches]
     samples, _report = generate_llm_samples(
-        branches, model, aligner, existing, seed=options.seed,
-        time_budget_s=options.llm_time_budget_s, progress=progress,
+        branches,
+        model,
+        aligner,
+        existing,
+        seed=options.seed,
+        time_budget_s=options.llm_time_budget_s,
+        progress=progress,
     )
     return samples
 

@@ -29,12 +29,12 @@ class Conflict:
     query: str
     local_code: str
     imported_code: str
-    kept_code: str  # the code of the later correction, which now answers the text
+    kept_code: str  # the code of the later correction, which lookups of the text now return
 
 
 @dataclass
 class ImportReport:
-    """What ``import_corrections`` did with each line of the file."""
+    """The outcome of ``import_corrections``, line by line of the file."""
 
     imported: int = 0
     duplicates: int = 0  # lines whose text already maps to the same code here
@@ -107,8 +107,12 @@ def import_corrections(directory: Any, path: Path) -> ImportReport:
         report.imported += 1
     logger.info(
         "imported %d corrections from %s: %d duplicates, %d conflicts, %d unknown codes, %d invalid lines",
-        report.imported, path, report.duplicates, len(report.conflicts),
-        len(report.unknown_codes), len(report.invalid),
+        report.imported,
+        path,
+        report.duplicates,
+        len(report.conflicts),
+        len(report.unknown_codes),
+        len(report.invalid),
     )
     return report
 
