@@ -226,8 +226,10 @@ def json_array_objects(path: Path, encoding: str) -> Iterator[tuple[int, object]
                     raise _invalid_json(path, line_no, error) from error
                 value, end = None, -1
             if end < 0 or (end == len(buffer) and not eof):
-                # The element may continue in the next chunk.
-                chunk = handle.read(JSON_CHUNK)
+                # The element may continue in the next chunk. Reading as much again as
+                # the buffer holds keeps a huge element linear: a fixed chunk would
+                # parse a 100 MB element again for every 64 KiB read.
+                chunk = handle.read(max(JSON_CHUNK, len(buffer)))
                 eof = not chunk
                 buffer += chunk
                 continue

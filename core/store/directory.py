@@ -53,6 +53,10 @@ def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
         key, fix = "store.db_busy", "wait until the other import finishes and retry"
     elif name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "not a database" in text or "malformed" in text:
         key, fix = "store.db_corrupt", "choose another file, or delete this one to start from the demo"
+    elif name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        # A write past a file size limit or to a removed drive ends here, as does a
+        # full disk on some systems; the transaction was rolled back.
+        key, fix = "store.db_io", "check free disk space and that the drive is still connected, then retry"
     elif name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         key, fix = "store.db_cannot_open", "check that the folder exists and is accessible"
     else:

@@ -51,7 +51,18 @@ IMPORT_CACHE_KIB = 64 * 1024
 # is cheaper than deleting and re-inserting row by row.
 FTS_REBUILD_SHARE = 0.3
 
-SKIP_REASONS = ("empty_code", "invalid_code", "empty_name", "conflicting_name", "malformed_record")
+SKIP_REASONS = (
+    "empty_code",
+    "invalid_code",
+    "empty_name",
+    "name_too_long",
+    "conflicting_name",
+    "malformed_record",
+)
+# The longest official names are about 60 characters; a longer cell is a broken
+# row (an unclosed quote in a UNL file, a whole document pasted into a cell) and
+# would only bloat the full-text indexes.
+MAX_NAME_CHARS = 200
 
 _CODE_RE = re.compile(r"[0-9]{12}")
 _NUMBER_SUFFIX = re.compile(r"\.0+$")
@@ -155,6 +166,9 @@ class _Stager:
             self.summary.corrected_codes += 1
         if not name:
             self.skip(row, code, "empty_name")
+            return None
+        if len(name) > MAX_NAME_CHARS:
+            self.skip(row, f"{code} {name[:20]}…", "name_too_long")
             return None
         clearing = normalize_code(row.clearing_code) if row.clearing_code else None
         if clearing is not None and not _CODE_RE.fullmatch(clearing):
