@@ -205,12 +205,14 @@ class LookupEngine:
             if found is not None:
                 start, end, ref = found
         else:
-            # A BANK span that names no known bank is ignored and the rules look for
-            # the bank instead: the model may have tagged a street ("人民路") as a bank.
+            # The bank name found inside the model's BANK span sets the bounds, since
+            # the span may take a neighbour ("邮政储蓄银" of "邮政储蓄银川市"). A span
+            # that names no known bank is ignored and the rules look for the bank
+            # instead: the model may have tagged a street ("人民路") as a bank.
             span = bank_entities[0]
             inner = self.index.banks.find(span.text) or self.index.banks.find_by_sound(span.text)
             if inner is not None:
-                found = (span.start, span.end, inner[2])
+                found = (span.start + inner[0], span.start + inner[1], inner[2])
             else:
                 found = self.index.banks.find(query) or self.index.banks.find_by_sound(query)
             if found is not None:
