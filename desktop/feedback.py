@@ -27,6 +27,8 @@ class FeedbackRecorder(QObject):
 
     logged = Signal(int)  # lookup_log row id
     corrected = Signal(int)  # corrections row id
+    # (query, code the text pointed to before, chosen code) when a correction replaced another.
+    replaced = Signal(str, str, str)
     failed = Signal(object)  # exception
 
     def __init__(self, db_path: Path | None, parent: QObject | None = None) -> None:
@@ -113,9 +115,12 @@ class FeedbackRecorder(QObject):
         return log_lookup(self._connection(), result)
 
     def _write_correction(self, query: str, chosen_code: str, previous: str | None) -> int:
-        from core.feedback import record_correction
+        from core.feedback import apply_correction
 
-        return record_correction(self._connection(), query, chosen_code, previous)
+        outcome = apply_correction(self._connection(), query, chosen_code, previous)
+        if outcome.replaced_code:
+            self.replaced.emit(query, outcome.replaced_code, chosen_code)
+        return outcome.correction_id
 
     def _close_directory(self) -> None:
         if self._directory is not None:

@@ -158,6 +158,11 @@ class MainWindow(QMainWindow):
         self.feedback.failed.connect(lambda error: present_error(self, error))
         # A correction writes an alias; the engine rereads them so the same text answers at once.
         self.feedback.corrected.connect(lambda _row_id: self.lookups.reload_aliases())
+        self.feedback.replaced.connect(
+            lambda query, previous, code: self.statusBar().showMessage(
+                tr("feedback.correction_replaced", query=query, previous=previous, code=code), 8000
+            )
+        )
         self.jobs.changed.connect(self._on_changes)
         self.jobs.busy_changed.connect(self._on_busy_changed)
 

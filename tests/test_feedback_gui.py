@@ -22,6 +22,10 @@ CHOSEN = "102100000048"
 CONFUSED = "102100000021"
 
 
+def candidate(code, name, score):
+    return Candidate(code, name, score, "中国工商银行", "北京市", "北京市")
+
+
 @pytest.fixture
 def db_path(demo_db_template, tmp_path):
     path = tmp_path / "directory.sqlite"
@@ -114,3 +118,21 @@ def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
         ]
         == 1
     )
+
+
+def test_recorder_reports_replaced_correction(qtbot, db_path):
+    from desktop.feedback import FeedbackRecorder
+
+    recorder = FeedbackRecorder(db_path)
+    answer = candidate(CONFUSED, "中国工商银行股份有限公司北京新华支行", 0.9)
+    result = LookupResult(QUERY, QUERY, answer, [answer], 0.9)
+    try:
+        with qtbot.waitSignal(recorder.corrected, timeout=10_000):
+            recorder.correct(result, CHOSEN)
+        # The engine now returns the alias; the clerk changes their mind.
+        chosen = candidate(CHOSEN, "中国工商银行股份有限公司北京东铁匠营支行", 1.0)
+        with qtbot.waitSignal(recorder.replaced, timeout=10_000) as replaced:
+            recorder.correct(LookupResult(QUERY, QUERY, chosen, [chosen], 1.0), CONFUSED)
+        assert replaced.args == [QUERY, CHOSEN, CONFUSED]
+    finally:
+        recorder.close()
