@@ -39,8 +39,9 @@ RETRIEVAL_CASES = {
     "邮政储蓄": "403100000004",
     "深圳发展银行": "307584007998",
     "广东发展银行": "306581000003",
-    # pinyin initials
+    # pinyin initials and English abbreviations
     "yzcx": "403100000004",
+    "icbc": "102100099996",
     # a code inside words, trailing words that are not part of the name
     "102100000021 工行": "102100000021",
     "工行北京新华支行营业厅": "102100000021",

@@ -177,7 +177,7 @@ class LookupEngine:
                 note_params={"count": str(len(exact))},
             )
 
-        if _LATIN.match(query):
+        if _LATIN.match(query) and query not in self.index.banks.forms:
             initials_result = lookup_initials(self, text, query, top)
             if initials_result is not None:
                 return initials_result
