@@ -82,7 +82,9 @@ def build_feedback_dataset(
     replay, replay_source = _replay(directory, options, regression_codes, old_data_dir)
     rng = random.Random(options.samples.augment.seed)
     rng.shuffle(replay)
-    dev, replay_train = replay[: options.dev_size], replay[options.dev_size :]
+    # A small old data folder must still leave most of its lines for training.
+    dev_count = min(options.dev_size, len(replay) // 5)
+    dev, replay_train = replay[:dev_count], replay[dev_count:]
 
     train: list[Sample] = []
     for sample in weighted:
