@@ -133,7 +133,9 @@ class VariantAligner:
             for form in {fold(string) for string in strings if string}:
                 for start, end in _exact_occurrences(folded, form):
                     candidates.append(_Match(start, end, label, False))
-                for start, end in _typo_occurrences(folded, form):
+                # A dropped character leaves a bank name recognizable ("建设行"), but in a
+                # place or branch name it often names something else ("商业街" -> "商街").
+                for start, end in _typo_occurrences(folded, form, allow_drop=label == "BANK"):
                     if self._known.get(folded[start:end]) is None:
                         candidates.append(_Match(start, end, label, True))
         return _best_cover(sorted(set(candidates), key=lambda match: (match.end, match.start)))
@@ -187,12 +189,13 @@ def _exact_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
         start = text.find(form, start + 1)
 
 
-def _typo_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
+def _typo_occurrences(text: str, form: str, allow_drop: bool) -> Iterable[tuple[int, int]]:
     """Find the windows of ``text`` that are ``form`` with one typing slip.
 
     A slip is what ``typos.py`` generates: one character replaced by a homophone,
-    near-homophone or similar shape, one character doubled, or (in forms of three or
-    more characters) one character dropped, unless it is one of ``MEANINGFUL_CHARS``.
+    near-homophone or similar shape, one character doubled, or, with ``allow_drop`` and
+    in forms of three or more characters, one character dropped unless it is one of
+    ``MEANINGFUL_CHARS``.
     Any other single edit is not accepted, because names of different banks and places
     often differ in one character ("工商银行", "浙商银行").
     """
@@ -206,7 +209,7 @@ def _typo_occurrences(text: str, form: str) -> Iterable[tuple[int, int]]:
     for index in range(length):
         doubled = form[: index + 1] + form[index:]
         yield from _exact_occurrences(text, doubled)
-    if length >= 3:
+    if allow_drop and length >= 3:
         for index in range(length):
             if form[index] in MEANINGFUL_CHARS:
                 continue
