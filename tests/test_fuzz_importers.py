@@ -23,7 +23,7 @@ from core.store import import_directory, open_directory
 
 DATA = Path(__file__).resolve().parent / "data"
 FUZZ_SETTINGS = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
