@@ -76,7 +76,10 @@ def build_feedback_dataset(
     """Write the folder for one learning round to ``out_dir``; raise ``FeedbackError`` without corrections."""
     cases = correction_cases(directory, options.samples.logged_confusables)
     if not cases:
-        raise FeedbackError("there are no active corrections to learn from; correct some lookups first")
+        raise FeedbackError(
+            "there are no active corrections to learn from; correct some lookups first",
+            key="feedback.error_no_corrections",
+        )
     weighted = feedback_samples(directory, cases, options.samples, progress)
     regression_codes = {sample["cnaps_code"] for sample in regression}
     replay, replay_source = _replay(directory, options, regression_codes, old_data_dir)

@@ -89,7 +89,10 @@ def learn_from_feedback(
     registry = registry or default_registry()
     corrections = list_corrections(directory)
     if not corrections:
-        raise FeedbackError("there are no active corrections to learn from; correct some lookups first")
+        raise FeedbackError(
+            "there are no active corrections to learn from; correct some lookups first",
+            key="feedback.error_no_corrections",
+        )
     active = registry.active_model()
     if active is None:
         raise FeedbackError(
@@ -99,7 +102,10 @@ def learn_from_feedback(
     if not (base / "config.json").is_file():
         raise FeedbackError(
             f"active NER model {active.version} has no torch checkpoint in {base}; "
-            "retrain it with `bankcode train` so that training can continue from it"
+            "retrain it with `bankcode train` so that training can continue from it",
+            key="feedback.error_no_checkpoint",
+            version=active.version,
+            path=str(base),
         )
 
     _stage(progress, "feedback_data")

@@ -183,7 +183,9 @@ def undo_correction(directory: Any, correction_id: int) -> bool:
     ).fetchone()
     if row is None:
         raise FeedbackError(
-            f"correction {correction_id} does not exist; list them with `bankcode feedback list`"
+            f"correction {correction_id} does not exist; list them with `bankcode feedback list`",
+            key="feedback.error_no_such_correction",
+            id=correction_id,
         )
     query, code, status = row
     if status == "undone":
