@@ -97,3 +97,23 @@ def test_learning_round_keeps_regression_metrics(demo_directory, ner_tiny_model_
     engine = LookupEngine(demo_directory, use_cache=False)
     assert engine.lookup(QUERY).answer.cnaps_code == CHOSEN
     assert Path(report.regression_path).is_file()
+
+
+def test_learn_cli_without_corrections(demo_directory):
+    result = CliRunner().invoke(cli, ["feedback", "learn", "--db", str(demo_directory.path), "--no-llm"])
+    assert result.exit_code != 0
+    assert result.exception.params["key"] == "feedback.error_no_corrections"
+
+
+@pytest.mark.slow
+def test_learn_needs_checkpoint(demo_directory, ner_tiny_model_dir, tmp_path):
+    from core.errors import FeedbackError
+
+    registry = ModelRegistry(tmp_path / "models")
+    copy = registry.root / ner_tiny_model_dir.name
+    shutil.copytree(ner_tiny_model_dir, copy, ignore=shutil.ignore_patterns("torch"))
+    registry.activate(json.loads((copy / "config.json").read_text(encoding="utf-8"))["version"])
+    apply_correction(demo_directory, QUERY, CHOSEN, CONFUSED)
+    with pytest.raises(FeedbackError) as raised:
+        learn_from_feedback(demo_directory, registry=registry)
+    assert raised.value.params["key"] == "feedback.error_no_checkpoint"

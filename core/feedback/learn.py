@@ -128,8 +128,10 @@ def learn_from_feedback(
     logger.info("before: %s", before)
     check(progress)
 
+    # The base model has position embeddings for its own max_length only.
+    config = options.train.replace(max_length=min(options.train.max_length, _max_length(active.path)))
     report = train_and_register(
-        data_dir, options.train, base=base, progress=progress, registry=registry, activate=False
+        data_dir, config, base=base, progress=progress, registry=registry, activate=False
     )
 
     _stage(progress, "evaluate_after")
@@ -186,6 +188,12 @@ def _old_data_dir(model_path: Path) -> Path | None:
     if data_dir and (Path(data_dir) / "train.jsonl").is_file():
         return Path(data_dir)
     return None
+
+
+def _max_length(model_path: Path) -> int:
+    import json
+
+    return int(json.loads((model_path / "config.json").read_text(encoding="utf-8"))["max_length"])
 
 
 def _stage(progress: Progress | None, stage: str) -> None:
