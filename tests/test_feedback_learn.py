@@ -117,3 +117,10 @@ def test_learn_needs_checkpoint(demo_directory, ner_tiny_model_dir, tmp_path):
     with pytest.raises(FeedbackError) as raised:
         learn_from_feedback(demo_directory, registry=registry)
     assert raised.value.params["key"] == "feedback.error_no_checkpoint"
+
+
+def test_cases_skip_removed_branch(demo_directory):
+    apply_correction(demo_directory, QUERY, CHOSEN, CONFUSED)
+    with demo_directory.db.conn:
+        demo_directory.db.execute("DELETE FROM branches WHERE cnaps_code = ?", [CHOSEN])
+    assert correction_cases(demo_directory) == []

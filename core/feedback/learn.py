@@ -173,7 +173,9 @@ def _corrected_pairs(corrections: list[Any]) -> list[tuple[str, str]]:
     latest: dict[str, tuple[str, str]] = {}
     for row in reversed(corrections):
         latest[alias_key(row.query)] = (row.query, row.chosen_code)
-    return list(latest.values())
+    # chosen_name is "" once an import removed the branch, which no lookup can return.
+    present = {row.chosen_code for row in corrections if row.chosen_name}
+    return [(query, code) for query, code in latest.values() if code in present]
 
 
 def _old_data_dir(model_path: Path) -> Path | None:

@@ -74,6 +74,12 @@ def correction_cases(directory: Any, logged_confusables: int = 2) -> list[Correc
     cases = []
     for key, rows in grouped.items():
         latest = rows[-1]
+        if directory.get(latest.chosen_code) is None:
+            # A later directory import removed the branch; its alias is ignored as well.
+            logger.info(
+                "skipping correction %r: %s is no longer in the directory", latest.query, latest.chosen_code
+            )
+            continue
         confusable: list[str] = []
         for row in rows:
             if row.previous_code and row.previous_code != latest.chosen_code:
