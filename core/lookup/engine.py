@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 CONFIDENCE_THRESHOLD = 0.82
 
 RERANK_DEPTH = 30
+# Lookup time grows with the query, about 0.1 s per 1,000 characters; a longer text
+# is a pasted document, not a branch name, and would block the caller for seconds.
+MAX_QUERY_CHARS = 1000
 _CONNECTORS = "的之"
 _LATIN = re.compile(r"^[a-z]{3,}$")
 _EMBEDDED_CODE = re.compile(r"(?<!\d)(\d{12})(?!\d)")
@@ -101,6 +104,14 @@ class LookupEngine:
     def lookup(self, text: str, top: int = 5) -> LookupResult:
         """Look up one query; raises ``InvalidQueryError`` for an empty or punctuation-only one."""
         started = time.perf_counter()
+        if len(text) > MAX_QUERY_CHARS:
+            raise InvalidQueryError(
+                f"query of {len(text):,} characters is longer than {MAX_QUERY_CHARS:,}; "
+                "type a branch name or a code",
+                key="lookup.invalid_too_long",
+                length=len(text),
+                limit=MAX_QUERY_CHARS,
+            )
         whole = normalize(text)
         normalized = strip_asking(whole)
         if not normalized.text:

@@ -35,7 +35,8 @@ def spaced_chars(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    # FTS5 reads a query only up to a NUL character, so one would leave the quote open.
+    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
 
 
 def chars_query(text: str) -> str:
