@@ -216,7 +216,7 @@ def read_only(path: Path):
 
 def _check_readonly_error(error: DatabaseError, path: Path) -> None:
     assert str(path) in str(error)
-    assert error.params["key"] in ("store.db_readonly", "store.db_cannot_open")
+    assert error.params["key"] == "store.db_readonly"
     assert str(path) in describe_error(error)
 
 
@@ -227,7 +227,6 @@ def test_read_only_file_rejects_import(two_directories, tmp_path):
             with open_directory(path, create_demo=False) as directory:
                 import_directory(directory, new_file)
         _check_readonly_error(caught.value, path)
-        assert caught.value.params["key"] == "store.db_readonly"
     assert _integrity(path) == "ok"
     assert _branches(path) == old
 
@@ -243,11 +242,9 @@ def test_read_only_folder_rejects_import_and_allows_lookups(two_directories, tmp
             with open_directory(copy, create_demo=False) as directory:
                 import_directory(directory, new_file)
         _check_readonly_error(caught.value, copy)
-        try:
-            with open_directory(copy, read_only=True) as directory:
-                assert directory.count() == len(old)
-        except DatabaseError as error:
-            _check_readonly_error(error, copy)
+        # Lookups still work: a branch may keep its directory on a read-only share.
+        with open_directory(copy, read_only=True) as directory:
+            assert directory.count() == len(old)
     assert _integrity(copy) == "ok"
     assert _branches(copy) == old
 

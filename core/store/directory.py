@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,10 @@ class BranchRow:
     import_id: int | None  # the import that last added or renamed the row
 
 
+def _read_only_folder(path: Path) -> bool:
+    return path.parent.is_dir() and not os.access(path.parent, os.W_OK)
+
+
 def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
     """Translate an SQLite error on ``path`` into a ``DatabaseError`` that names the fix."""
     name = getattr(error, "sqlite_errorname", "") or ""
@@ -57,6 +62,8 @@ def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
         # A write past a file size limit or to a removed drive ends here, as does a
         # full disk on some systems; the transaction was rolled back.
         key, fix = "store.db_io", "check free disk space and that the drive is still connected, then retry"
+    elif (name.startswith("SQLITE_CANTOPEN") or "unable to open" in text) and _read_only_folder(path):
+        key, fix = "store.db_readonly", "make the file and its folder writable, or choose another file"
     elif name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         key, fix = "store.db_cannot_open", "check that the folder exists and is accessible"
     else:
@@ -113,9 +120,23 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
                 key="store.db_missing",
                 path=str(path),
             )
-        return sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
-        )
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database needs its -shm file, which a read-only folder (a shared
+            # drive, a CD) cannot hold. "immutable" reads the file without it.
+            # NOTE: a process that writes the file meanwhile goes unnoticed, so this
+            # is used only when the folder cannot be written at all.
+            if os.access(path.parent, os.W_OK) or Path(f"{path}-shm").exists():
+                raise
+            conn.close()
+            logger.warning("%s is in a read-only folder; reading it as an unchanging file", path)
+            conn = sqlite3.connect(
+                f"{uri}&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+            )
+        return conn
     path.parent.mkdir(parents=True, exist_ok=True)
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
 
