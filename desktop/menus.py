@@ -111,9 +111,16 @@ def _handlers(window: MainWindow) -> dict[str, Callable[[], None]]:
         learn_from_corrections(window, window.jobs, window.db_path, show_report)
 
     def open_corrections() -> None:
+        from core.errors import BankcodeError
         from desktop.corrections_dialog import CorrectionsDialog
+        from desktop.jobs import present_error
 
-        CorrectionsDialog(window, window.db_path, window.lookups.reload_aliases).open()
+        try:
+            dialog = CorrectionsDialog(window, window.db_path, window.lookups.reload_aliases)
+        except BankcodeError as error:  # the database cannot be opened
+            present_error(window, error)
+            return
+        dialog.open()
 
     return {
         "import": open_import,
