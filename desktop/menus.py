@@ -17,7 +17,14 @@ if TYPE_CHECKING:
 # "gui.action.<name>" and "gui.action.<name>_tip" in core/locale/gui.toml.
 MENUS: dict[str, list[tuple[str, str] | None]] = {
     "data": [("import", "Ctrl+I"), ("batch", "Ctrl+B"), None, ("quit", "Ctrl+Q")],
-    "training": [("generate", ""), ("retrain", ""), ("evaluate", ""), None, ("learn", ""), ("corrections", "")],
+    "training": [
+        ("generate", ""),
+        ("retrain", ""),
+        ("evaluate", ""),
+        None,
+        ("learn", ""),
+        ("corrections", ""),
+    ],
     "settings": [("settings", "Ctrl+,")],
     "help": [("guide", "F1"), ("about", "")],
 }
