@@ -159,6 +159,26 @@ def test_lookup_engine_builds_during_import(two_directories, tmp_path):
 
 
 @pytest.mark.slow
+def test_instances_start_together_on_new_file(tmp_path):
+    """Three app instances create the same new database at once; each sees the whole demo directory."""
+    path = tmp_path / "new.sqlite"
+    script = f"""
+        from core.store import open_directory
+        with open_directory({str(path)!r}) as directory:
+            print(directory.count())
+    """
+    children = [_start_child(script, tmp_path) for _ in range(3)]
+    counts = []
+    for child in children:
+        stdout, stderr = child.communicate(timeout=300)
+        assert child.returncode == 0, stderr.decode(errors="replace")
+        counts.append(int(stdout.decode().split()[-1]))
+    assert counts == [12130, 12130, 12130]
+    assert _integrity(path) == "ok"
+    assert len(_branches(path)) == 12130
+
+
+@pytest.mark.slow
 def test_second_import_waits_then_reports_busy(two_directories, tmp_path):
     """Two imports at once: the second waits for the lock, then fails with a clear busy error."""
     from core.store import directory as directory_module
