@@ -129,7 +129,7 @@ class LookupService(QObject):
         self._load.emit(self.db_path)
 
     def reload_aliases(self) -> None:
-        """Reread the aliases table (after a correction, an undo or an import); ``aliases_reloaded`` follows."""
+        """Reread the aliases table after a correction, an undo or an import; emits ``aliases_reloaded``."""
         self._reload_aliases.emit()
 
     def request(self, text: str, top: int = 10) -> int:
