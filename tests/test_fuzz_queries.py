@@ -155,7 +155,7 @@ def demo_directory_ro(demo_db_template):
 
 @pytest.mark.parametrize("text", ["'; DROP TABLE branches;--", 'NEAR("工行"', "{}", "   "])
 def test_query_cli_hostile_text(demo_db_template, capsys, text):
-    """``bankcode query`` answers, lists candidates, or prints one Chinese line: exit 0, 1 or 2."""
+    """``bankcode query`` prints a result, candidates, or one Chinese error line: exit 0, 1 or 2."""
     with pytest.raises(SystemExit) as caught:
         main(["query", text, "--db", str(demo_db_template)])
     output = capsys.readouterr()

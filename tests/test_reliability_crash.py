@@ -111,7 +111,7 @@ def _branches(path: Path) -> dict[str, str]:
 
 
 def _check_database(path: Path, old: dict[str, str], new: dict[str, str]) -> str:
-    """Check integrity and that the database holds exactly ``old`` or ``new``; return which."""
+    """Check integrity and that the database contains exactly ``old`` or ``new``; return which."""
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.execute("INSERT INTO branches_fts (branches_fts) VALUES ('integrity-check')")

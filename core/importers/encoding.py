@@ -48,8 +48,8 @@ def _is_chinese(char: str) -> bool:
 
 def _chinese_share(text: str) -> float:
     """Return the share of non-ASCII characters in ``text`` that are Chinese; 1.0 for ASCII text."""
-    # Non-ASCII spaces and controls (a no-break space copied from a web page) say
-    # nothing about the encoding, so they are left out.
+    # Non-ASCII spaces and controls (a no-break space copied from a web page) occur
+    # in any encoding, so they are left out.
     non_ascii = [char for char in text if ord(char) > 127 and unicodedata.category(char)[0] not in "ZC"]
     if not non_ascii:
         return 1.0
@@ -57,7 +57,7 @@ def _chinese_share(text: str) -> float:
 
 
 def _reject_mixed(path: Path, sample: bytes, whole: bool) -> None:
-    """Raise when ``sample`` holds both UTF-8 Chinese lines and lines that are not UTF-8.
+    """Raise when ``sample`` contains both UTF-8 Chinese lines and lines that are not UTF-8.
 
     GB18030 decodes almost any bytes, so such a file would otherwise be read as
     GB18030 and its UTF-8 lines imported as garbled names.

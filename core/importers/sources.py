@@ -227,7 +227,7 @@ def json_array_objects(path: Path, encoding: str) -> Iterator[tuple[int, object]
                 value, end = None, -1
             if end < 0 or (end == len(buffer) and not eof):
                 # The element may continue in the next chunk. Reading as much again as
-                # the buffer holds keeps a huge element linear: a fixed chunk would
+                # the buffer contains keeps a huge element linear: a fixed chunk would
                 # parse a 100 MB element again for every 64 KiB read.
                 chunk = handle.read(max(JSON_CHUNK, len(buffer)))
                 eof = not chunk

@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 CONFIDENCE_THRESHOLD = 0.82
 
 RERANK_DEPTH = 30
-# Lookup time grows with the query, about 0.1 s per 1,000 characters; a longer text
-# is a pasted document, not a branch name, and would block the caller for seconds.
+# Lookup time grows by about 0.1 s per 1,000 query characters. A longer text is a
+# pasted document, not a branch name, and would block the caller for seconds.
 MAX_QUERY_CHARS = 1000
 _CONNECTORS = "的之"
 _LATIN = re.compile(r"^[a-z]{3,}$")

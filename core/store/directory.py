@@ -59,8 +59,8 @@ def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
     elif name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "not a database" in text or "malformed" in text:
         key, fix = "store.db_corrupt", "choose another file, or delete this one to start from the demo"
     elif name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
-        # A write past a file size limit or to a removed drive ends here, as does a
-        # full disk on some systems; the transaction was rolled back.
+        # A write past a file size limit (EFBIG) or to a removed drive (EIO) ends
+        # here. SQLite has rolled the transaction back.
         key, fix = "store.db_io", "check free disk space and that the drive is still connected, then retry"
     elif (name.startswith("SQLITE_CANTOPEN") or "unable to open" in text) and _read_only_folder(path):
         key, fix = "store.db_readonly", "make the file and its folder writable, or choose another file"
