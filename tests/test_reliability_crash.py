@@ -237,6 +237,45 @@ def test_killed_dataset_write_leaves_no_partial_folder(demo_db_template, tmp_pat
     assert _check_dataset(out_dir) == before
 
 
+SWAP_PAUSE = """
+    import os, time
+    from pathlib import Path
+
+    real_replace = os.replace
+
+    def pausing_replace(source, target):
+        real_replace(source, target)
+        if ".previous-" in str(target):
+            Path({ready!r}).write_text("ready")
+            time.sleep(600)
+
+    os.replace = pausing_replace
+"""
+
+
+def test_dataset_killed_between_renames_is_restored(demo_db_template, tmp_path):
+    """A kill after the old folder is moved aside and before the new one is moved in."""
+    from core.augment.dataset import build_dataset, recover_interrupted_write
+    from core.augment.options import AugmentOptions
+
+    out_dir = tmp_path / "data"
+    with open_directory(demo_db_template, read_only=True) as directory:
+        build_dataset(
+            directory, out_dir, AugmentOptions(use_llm=False, per_branch=2, max_branches=100, seed=1)
+        )
+    before = _check_dataset(out_dir)
+    ready = tmp_path / "ready"
+    args = repr((str(demo_db_template), str(out_dir), "none", str(tmp_path / "unused"), "0"))
+    script = SWAP_PAUSE.format(ready=str(ready)) + DATASET_SCRIPT.format(args=args, seed=2)
+    _run_and_kill(script, ready, tmp_path / "home")
+    assert not out_dir.exists()
+    assert list(tmp_path.glob(".data.previous-*"))
+
+    recover_interrupted_write(out_dir)
+    assert _check_dataset(out_dir) == before
+    assert list(tmp_path.glob(".data.*")) == []
+
+
 # ---- training and activation -------------------------------------------------------
 
 

@@ -84,6 +84,7 @@ def build_dataset(
     cancelled, leaving ``out_dir`` as it was.
     """
     out_dir = Path(out_dir)
+    recover_interrupted_write(out_dir)
     _check_target(out_dir)
     result = generate_samples(directory, options, progress)
 
@@ -153,6 +154,26 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
         ) from error
     except (OSError, ValueError) as error:
         raise DatasetError(f"manifest {path} cannot be read: {error}", path=str(path)) from error
+
+
+def recover_interrupted_write(out_dir: Path) -> None:
+    """Undo what a process killed inside ``_write_atomically`` left beside ``out_dir``.
+
+    A kill between its two renames leaves no ``out_dir`` and the old folder under
+    ``.NAME.previous-*``, which is renamed back. Leftover ``.NAME.partial-*`` and
+    ``.NAME.previous-*`` folders are deleted. Two builds into one folder at once
+    are not supported: the second one deletes the first one's partial folder.
+    """
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    previous = sorted(parent.glob(f".{out_dir.name}.previous-*"), key=lambda path: path.stat().st_mtime)
+    if previous and not out_dir.exists() and (previous[-1] / MANIFEST_NAME).is_file():
+        os.replace(previous.pop(), out_dir)
+        logger.warning("restored %s after an interrupted write", out_dir)
+    for leftover in [*previous, *parent.glob(f".{out_dir.name}.partial-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+        logger.info("removed %s, left by an interrupted write", leftover)
 
 
 def _check_target(out_dir: Path) -> None:
