@@ -118,7 +118,9 @@ class ModelRegistry:
         target = self.root / f"{FOLDER_PREFIX}{version}"
         if target.exists():
             raise ModelError(f"model folder {target} already exists; choose another version")
+        _fsync_tree(staging)
         os.replace(staging, target)
+        _fsync_folder(self.root)
         logger.info("registered NER model %s at %s", version, target)
         return target
 
@@ -174,6 +176,27 @@ class ModelRegistry:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file under ``folder`` to disk, so a power cut after the rename finds whole files."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    for path in [folder, *(item for item in folder.rglob("*") if item.is_dir())]:
+        _fsync_folder(path)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # POSIX only: Windows cannot open a folder to fsync it.
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def default_registry() -> ModelRegistry:
