@@ -17,6 +17,9 @@ def answer_html(result: LookupResult | None) -> str:
     note_html = f'<br><span style="color:#555;">{note}</span>' if note else ""
     if result.answer is None:
         if not result.candidates:
+            if result.note_key == "lookup.note_nothing_similar":
+                # The engine's note repeats "gui.answer.nothing", so it is shown alone.
+                return f'<span style="color:#b00020;">{note}</span>'
             return f'<span style="color:#b00020;">{tr("gui.answer.nothing")}</span>{note_html}'
         return f'<span style="color:#b26a00; font-weight:bold;">{tr("gui.answer.unsure")}</span>{note_html}'
     detail = tr(

@@ -268,3 +268,12 @@ def test_unreadable_database_reports_error(qtbot, tmp_path):
     assert len(boxes) == 1
     assert "数据库" in boxes[0].text()
     window.close()
+
+
+def test_unrelated_query_shows_nothing_similar(qtbot, window):
+    result = search(qtbot, window, "xyzzy qqq")
+    assert result.candidates == []
+    label = window.answer_label.text()
+    assert tr("lookup.note_nothing_similar") in label
+    assert tr("gui.answer.nothing") not in label
+    assert window.table.results.rowCount() == 0

@@ -220,3 +220,19 @@ def test_model_extractor_spans_used(lookup_engine):
         ("BANK", "交通銀行"),
         ("BRANCH", "柳州跃进支行"),
     ]
+
+
+@pytest.mark.parametrize("query", ['"; DROP TABLE branches; --', "xyzzy qqq", "Lorem ipsum dolor"])
+def test_unrelated_query_lists_nothing(lookup_engine, query):
+    result = lookup_engine.lookup(query)
+    assert result.answer is None
+    assert result.candidates == []
+    assert result.note_key == "lookup.note_nothing_similar"
+
+
+def test_candidates_meet_minimum_score(lookup_engine):
+    from core.lookup.engine import MIN_CANDIDATE_SCORE
+
+    result = lookup_engine.lookup("中国工商银行火星支行")
+    assert result.candidates
+    assert min(candidate.score for candidate in result.candidates) >= MIN_CANDIDATE_SCORE

@@ -64,6 +64,9 @@ def format_result(result: LookupResult) -> list[str]:
                     score=candidate.score,
                 )
             )
+    elif result.note_key == "lookup.note_nothing_similar":
+        # The note is the whole message, so a "说明：" line under a shorter copy would repeat it.
+        return [tr(result.note_key)]
     else:
         lines.append(tr("lookup.query.no_candidates"))
     if result.note_key and result.note_key != "lookup.note_code_found":

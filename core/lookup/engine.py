@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 CONFIDENCE_THRESHOLD = 0.82
 
 RERANK_DEPTH = 30
+# Candidates scoring below this share nothing with the query but a character or
+# two ("相似度 0%"), so they are not listed. On the development queries the expected
+# branch, when it was among the first five, never scored below 0.5.
+MIN_CANDIDATE_SCORE = 0.25
 # Lookup time grows by about 0.1 s per 1,000 query characters. A longer text is a
 # pasted document, not a branch name, and would block the caller for seconds.
 MAX_QUERY_CHARS = 1000
@@ -283,10 +287,13 @@ class LookupEngine:
             ((score_row(self.index, row, shape), row) for row in rows),
             key=lambda pair: -pair[0],
         )
+        scored = [(score, row) for score, row in scored if score >= MIN_CANDIDATE_SCORE]
         candidates = [self.candidate(row, round(score, 4)) for score, row in scored[:top]]
         top_score = scored[0][0] if scored else 0.0
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         conf = confidence(top_score, runner_up) if scored else 0.0
+        if not scored:
+            note, note_key = "no branch is similar to the query", "lookup.note_nothing_similar"
         if note_key:
             conf = min(conf, self.threshold * 0.99)
         answer = candidates[0] if candidates and conf >= self.threshold else None
