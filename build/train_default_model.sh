@@ -13,9 +13,12 @@ venv=${BANKCODE_VENV:-.venv}
 data=${1:-build/work/ner-data}
 python="$venv/bin/python"
 
-# NOTE: the data is rule-built (core.ner.simple_data) until `bankcode augment` can write
-# the demo directory's data set; switch this step to `bankcode augment` then.
-"$python" -m core.ner.simple_data "$data" --size 50000 --seed 7
+# A separate BANKCODE_HOME makes `bankcode augment` read a fresh copy of the demo
+# directory, whatever the user's own database contains. The LLM stage is off because it
+# takes longer than the training on 2 cores; 5 rule variants per branch give about 60,000
+# examples.
+BANKCODE_HOME="$PWD/build/work/home" "$python" -m core.cli.main augment --no-llm --per-branch 5 --seed 13 \
+    --out "$data"
 
 "$python" -m core.cli.main train --data "$data" --config build/ner_default.toml --out models
 
