@@ -163,3 +163,50 @@ def test_rule_extractor_spans(query, expected):
     entities = RuleExtractor().extract(query)
     assert [(entity.label, entity.text) for entity in entities] == expected
     assert all(query[entity.start : entity.end] == entity.text for entity in entities)
+
+
+# name, province of the branch's city code -> (locations, branch)
+CONTEXT_CASES = {
+    # 福海 is a county of Xinjiang and 永安 a city of Fujian: neither fits the bank's place.
+    ("深圳农村商业银行股份有限公司福海支行", ""): ((), "福海"),
+    ("常德农村商业银行股份有限公司永安支行", ""): ((), "永安"),
+    ("永安支行", "湖南省"): ((), "永安"),
+    ("永安支行", "福建省"): (("永安",), ""),
+    # A city commercial bank names its home city but has branches elsewhere.
+    ("北京银行股份有限公司南京分行", ""): (("南京",), ""),
+    # A place followed by a number and a road word starts a road name.
+    ("中国建设银行股份有限公司梧州新兴三路支行", ""): (("梧州",), "新兴三路"),
+    ("新兴三路支行", "广西壮族自治区"): ((), "新兴三路"),
+    # A county written without suffix before a bare unit type is the branch's name.
+    ("中国工商银行股份有限公司连山支行", "广东省"): ((), "连山"),
+    ("湖南华容农村商业银行股份有限公司东山支行", ""): ((), "东山"),
+    ("浙江瑞安农村商业银行股份有限公司东山支行北麂分理处", ""): ((), "东山支行北麂"),
+    ("中国农业银行股份有限公司苍溪县支行", ""): (("苍溪县",), ""),
+}
+
+
+@pytest.mark.parametrize(("name", "province"), sorted(CONTEXT_CASES))
+def test_parse_places_fit_context(name, province):
+    parts = parse_official_name(name, province=province)
+    locations, branch = CONTEXT_CASES[(name, province)]
+    assert parts.locations == locations
+    assert parts.branch == branch
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("深圳福海支行", [("LOC", "深圳"), ("BRANCH", "福海支行")]),
+        ("常德农商行永安支行", [("BANK", "常德农商行"), ("BRANCH", "永安支行")]),
+        ("梧州新兴三路", [("LOC", "梧州"), ("BRANCH", "新兴三路")]),
+        ("连山支行", [("BRANCH", "连山支行")]),
+        ("东山支行", [("BRANCH", "东山支行")]),
+        ("工行苍溪县支行", [("BANK", "工行"), ("LOC", "苍溪县"), ("BRANCH", "支行")]),
+        ("北京银行南京分行", [("BANK", "北京银行"), ("LOC", "南京"), ("BRANCH", "分行")]),
+    ],
+)
+def test_rule_extractor_place_context(query, expected):
+    from core.names.extractor import RuleExtractor
+
+    entities = RuleExtractor().extract(query)
+    assert [(entity.label, entity.text) for entity in entities] == expected

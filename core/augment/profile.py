@@ -108,7 +108,7 @@ class ProfileBuilder:
     def build(
         self, cnaps_code: str, name: str, city_name: str = "", province_name: str = ""
     ) -> BranchProfile:
-        parts = parse_official_name(name, self._gazetteer)
+        parts = parse_official_name(name, self._gazetteer, province_name)
         bank = banks_by_category().get(cnaps_code[:3])
         bank_short, bank_regional, bank_former = _bank_wordings(parts.bank, bank, self._gazetteer)
         generic: tuple[str, ...] = ()

@@ -25,6 +25,7 @@ from core.lookup.index import BranchIndex
 from core.lookup.load import load_index
 from core.lookup.scoring import confidence, score_row, shape_query
 from core.names.extractor import BankRef, RuleExtractor, find_places
+from core.names.parser import is_local_bank
 from core.results import Candidate, Entity, EntityExtractor, LookupResult
 from core.text.banks import banks_by_category
 from core.text.normalize import Normalized, normalize, normalize_text, strip_asking, strip_legal_suffix
@@ -233,10 +234,15 @@ class LookupEngine:
             if found is not None:
                 start, end, ref = found
         rest = query
+        bank_provinces: set[str] = set()
+        local = False
         if found is not None:
             rest = query[:start].rstrip(_CONNECTORS) + query[end:].lstrip(_CONNECTORS)
+            bank_provinces = self.index.gazetteer.provinces_at_start(query[start:end])
+            local = is_local_bank(query[start:end])
         rest = strip_legal_suffix(rest)
-        places = tuple(form for _, _, form in find_places(rest, self.index.gazetteer))
+        found_places = find_places(rest, self.index.gazetteer, bank_provinces, local)
+        places = tuple(form for _, _, form in found_places)
         return ref, rest, places
 
     def pool(self, ref: BankRef | None) -> np.ndarray | None:

@@ -106,7 +106,7 @@ class BranchIndex:
             key = strip_legal_suffix(normalize_text(record.name))
             entity = sys.intern(entity_of(key))
             rest = key[len(entity) :]
-            parts = parse_official_name(rest, gazetteer) if rest else None
+            parts = parse_official_name(rest, gazetteer, record.province_name) if rest else None
             codes.append(record.cnaps_code)
             names.append(record.name)
             keys.append(key)

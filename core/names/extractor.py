@@ -24,7 +24,8 @@ from core.names.gazetteer import (
     district_at,
     place_forms,
 )
-from core.names.parser import find_bank_end
+from core.names.parser import find_bank_end, is_local_bank
+from core.names.parts import UNIT_TYPES
 from core.paths import PACKAGE_DATA
 from core.results import Entity
 from core.text.banks import (
@@ -198,13 +199,23 @@ def _may_be_street(form: str, ref: BankRef) -> bool:
     return not ref.entities and "银行" not in form and not form.endswith("行")
 
 
-def find_places(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+def find_places(
+    text: str,
+    gazetteer: Gazetteer,
+    provinces: set[str] | frozenset[str] = frozenset(),
+    cities_too: bool = False,
+) -> list[tuple[int, int, str]]:
     """Return the place names in ``text`` as ``(start, end, form)``, left to right.
 
     A place is read only at the start of the text or right after another place,
     because a place inside a branch's own name ("人民路", "长安") is not a location.
+    ``provinces`` are those of the places in the query's bank mention ("常德农商行"):
+    a county of another province ("永安") is then the branch's name, and with
+    ``cities_too`` a city as well (see ``Gazetteer.fits``). A county must also lie
+    in a province of the place before it ("梧州新兴..." is not 新兴县).
     """
     found: list[tuple[int, int, str]] = []
+    context = set(provinces)
     position = 0
     while position < len(text):
         form = gazetteer.match_at(text, position)
@@ -213,10 +224,13 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
             form = district_at(text, position)
         if form is None or not gazetteer.is_location_at(text, position, form):
             break
+        if not gazetteer.fits(form, context, cities_too and not found):
+            break
         # Unlike in official names, a place that ends the query ("昆山") stays a place,
         # because a clerk often types just the town.
         found.append((position, position + len(form), form))
         position += len(form)
+        context = {place.province for place in gazetteer.places(form) if place.province} or context
     return found
 
 
@@ -233,7 +247,11 @@ class RuleExtractor:
         entities: list[Entity] = []
         bank = self.banks.find(text) or self.banks.find_by_sound(text)
         segments: list[tuple[int, int]] = []
+        provinces: set[str] = set()
+        local = False
         if bank:
+            provinces = self.gazetteer.provinces_at_start(text[bank[0] : bank[1]])
+            local = is_local_bank(text[bank[0] : bank[1]])
             # BANK covers an adjacent legal suffix ("中国工商银行股份有限公司").
             legal = _LEGAL_AFTER_BANK.match(text, bank[1])
             end = legal.end() if legal else bank[1]
@@ -250,7 +268,13 @@ class RuleExtractor:
                 continue
             segment = text[start:end]
             position = 0
-            for place_start, place_end, form in find_places(segment, self.gazetteer):
+            places = find_places(segment, self.gazetteer, provinces, local)
+            last = places[-1] if places else None
+            if last and segment[last[1] :] in UNIT_TYPES and self.gazetteer.is_bare_county(last[2]):
+                # "连山支行" names the 连山 branch, as the parser reads official names:
+                # a bare unit type is no branch name. Lookup still reads 连山 as a place.
+                places.pop()
+            for place_start, place_end, form in places:
                 entities.append(Entity("LOC", start + place_start, start + place_end, form))
                 position = place_end
             if position < len(segment):

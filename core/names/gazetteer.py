@@ -6,6 +6,9 @@ from it, so ``Gazetteer.build`` also collects the "XX区/县/旗" that follow a 
 city in official branch names. Every place is known in its written form and in its
 short form without the administrative suffix ("唐山市" and "唐山"); short forms of
 one character are left out because they collide with ordinary words.
+
+NOTE: a district that no name writes with its suffix stays unknown (城阳 of Qingdao
+appears only as "青岛城阳支行"). A shipped list of urban districts would close this.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ _LEGAL_SUFFIX = re.compile(r"(?:[（(]中国[)）])?(?:股份有限责任公司|
 # ("北京路", "南京东路"), which is the branch's own name, not a location.
 _ROAD_CHARS = frozenset("路街道巷桥弄")
 _DIRECTION_CHARS = frozenset("东西南北中大")
+# A number and a road word after a place name ("新兴三路", "人民2街") make a numbered road.
+_NUMBERED_ROAD = re.compile(r"[一二三四五六七八九十\d]{1,3}(?:马路|横路|[路街道巷弄])")
 
 
 @dataclass(frozen=True)
@@ -109,10 +114,47 @@ class Gazetteer:
         end = start + len(form)
         if end >= len(text):
             return True
-        if text[end] in _ROAD_CHARS:
+        if text[end] in _ROAD_CHARS or _NUMBERED_ROAD.match(text, end):
             return False
         # "北京东路" and "北京大街" are streets; "北京东四" starts with a place.
         return not (text[end] in _DIRECTION_CHARS and end + 1 < len(text) and text[end + 1] in _ROAD_CHARS)
+
+    def provinces_at_start(self, text: str) -> set[str]:
+        """Return the provinces of the places that start ``text`` ("常德农村商业银行" -> {"湖南省"}).
+
+        Each further place narrows the set ("江苏南通..."). Empty when ``text`` starts
+        with no place or the places have no known province.
+        """
+        provinces: set[str] = set()
+        position = 0
+        while (form := self.match_at(text, position)) is not None:
+            found = {place.province for place in self.places(form) if place.province}
+            provinces = (provinces & found) or provinces if provinces else found
+            position += len(form)
+        return provinces
+
+    def fits(self, form: str, provinces: set[str], cities_too: bool = False) -> bool:
+        """Whether ``form`` may name a place in one of ``provinces``.
+
+        A form that may name a province always fits, and so does any form when
+        ``provinces`` is empty. A city is checked only with ``cities_too``, for
+        provinces known from the branch's city code or a rural bank's name: those
+        of a city commercial bank ("北京银行") do not rule out "北京银行南京分行".
+        """
+        entries = self.places(form)
+        checked = (COUNTY, CITY) if cities_too else (COUNTY,)
+        if not provinces or not entries or any(place.level not in checked for place in entries):
+            return True
+        return any(not place.province or place.province in provinces for place in entries)
+
+    def is_bare_county(self, form: str) -> bool:
+        """Whether ``form`` names only county-level places and is written without suffix ("连山")."""
+        entries = self.places(form)
+        return (
+            bool(entries)
+            and all(place.level == COUNTY for place in entries)
+            and not any(form.endswith(suffix) for suffix in _SUFFIXES)
+        )
 
     @classmethod
     def build(cls, cities: Iterable[dict[str, str]], names: Iterable[str] = ()) -> Gazetteer:

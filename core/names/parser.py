@@ -29,6 +29,14 @@ _ENTITY_END = re.compile("|".join(ENTITY_TYPE_WORDS))
 _LEGAL_SUFFIX = re.compile(r"(?:[（(]中国[)）])?(?:股份有限责任公司|股份有限公司|有限责任公司|有限公司)")
 _REMARK = re.compile(r"[（(][^（()）]*[)）]$")
 _UNITS_LONGEST_FIRST = tuple(sorted(UNIT_TYPES, key=len, reverse=True))
+# Rural banks and credit cooperatives serve only the places in their name, unlike
+# city commercial banks ("北京银行南京分行").
+_LOCAL_BANK = re.compile(r"农村商业银行|农商银行|农商行|农村合作银行|农合行|联社|信用社|农信社|村镇银行")
+
+
+def is_local_bank(bank: str) -> bool:
+    """Whether ``bank`` names a rural bank or credit cooperative, whose branches lie in its places."""
+    return _LOCAL_BANK.search(bank) is not None
 
 
 # The one-bank names by their first two characters, longest first within each.
@@ -46,11 +54,14 @@ def find_bank_end(name: str) -> int:
     return match.end() if match else 0
 
 
-def parse_official_name(name: str, gazetteer: Gazetteer | None = None) -> NameParts:
+def parse_official_name(name: str, gazetteer: Gazetteer | None = None, province: str = "") -> NameParts:
     """Parse an official branch name; every span in the result indexes ``name``.
 
     ``gazetteer`` defaults to the one built from the shipped city table and demo
     names. A name with no bank word gets an empty bank and is parsed from its start.
+    ``province`` is the province of the branch's city code ("湖南省"). It and the
+    places in the bank's name ("常德农村商业银行") rule out a county of another
+    province ("永安支行" is then a branch named 永安, not 永安市 of Fujian).
     """
     places = gazetteer or default_gazetteer()
     spans: list[Entity] = []
@@ -71,7 +82,9 @@ def parse_official_name(name: str, gazetteer: Gazetteer | None = None) -> NamePa
     if remark:
         end = remark.start()
 
-    locations, position = _leading_places(name, position, end, places, spans)
+    context = {province} if province else places.provinces_at_start(bank)
+    strict = bool(province) or is_local_bank(bank)
+    locations, position = _leading_places(name, position, end, places, spans, context, strict)
 
     unit = ""
     for candidate in _UNITS_LONGEST_FIRST:
@@ -94,9 +107,19 @@ def parse_official_name(name: str, gazetteer: Gazetteer | None = None) -> NamePa
 
 
 def _leading_places(
-    name: str, position: int, end: int, places: Gazetteer, spans: list[Entity]
+    name: str,
+    position: int,
+    end: int,
+    places: Gazetteer,
+    spans: list[Entity],
+    context: set[str],
+    check_cities: bool,
 ) -> tuple[list[str], int]:
-    """Consume the places at ``position``: at most one per level, largest level first."""
+    """Consume the places at ``position``: at most one per level, largest level first.
+
+    ``context`` holds the provinces the branch may lie in, empty when unknown, and
+    ``check_cities`` is ``Gazetteer.fits``'s ``cities_too``.
+    """
     locations: list[str] = []
     last_level = -1
     provinces: set[str] = set()
@@ -104,14 +127,17 @@ def _leading_places(
         form = places.match_at(name[:end], position)
         if form is None or not places.is_location_at(name[:end], position, form):
             break
+        if not places.fits(form, context, check_cities):
+            break
         fit = _next_level(places, form, last_level, provinces)
         if fit is None:
             break
         level, provinces = fit
         remaining = name[position + len(form) : end]
         # "通山县支行" keeps 通山县 as a place, but a name that ends with a place
-        # ("新韩银行中国") keeps it as the branch's own name.
-        if not remaining:
+        # ("新韩银行中国") keeps it as the branch's own name, and so does a county
+        # written without suffix before a bare unit type ("连山支行" is the 连山 branch).
+        if not remaining or (remaining in UNIT_TYPES and places.is_bare_county(form)):
             break
         locations.append(form)
         spans.append(Entity("LOC", position, position + len(form), form))
