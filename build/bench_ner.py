@@ -89,6 +89,30 @@ def main() -> None:
         )
         for label, scores in sorted(metrics.per_label.items()):
             print(f"  {label:<7}        F1 {scores.f1:.4f} ({scores.support:,} entities)")
+        print_scores_by_kind(model, arguments.data / "test.jsonl")
+
+
+def print_scores_by_kind(model, path: Path) -> None:
+    """Print entity F1 per ``kind`` of query (official, typo, ...) when the data records one."""
+    from collections import defaultdict
+
+    from core.ner.metrics import score_entities
+    from core.results import Entity
+
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                by_kind[record.get("kind") or "unknown"].append(record)
+    for kind, records in sorted(by_kind.items()):
+        texts = [record["text"] for record in records]
+        gold = [
+            [Entity(item["label"], item["start"], item["end"], item["text"]) for item in record["labels"]]
+            for record in records
+        ]
+        metrics = score_entities(texts, gold, model.extract_batch(texts))
+        print(f"  kind {kind:<14} F1 {metrics.f1:.4f} ({len(records):,} queries)")
 
 
 def load_queries(path: Path | None) -> list[str]:

@@ -13,8 +13,8 @@ venv=${BANKCODE_VENV:-.venv}
 data=${1:-build/work/ner-data}
 python="$venv/bin/python"
 
-# A separate BANKCODE_HOME makes `bankcode augment` read a fresh copy of the demo
-# directory, whatever the user's own database contains. The LLM stage is off because it
+# A separate BANKCODE_HOME makes `bankcode augment` read a database created from the
+# demo directory, not the user's own database. The LLM stage is off because it
 # takes longer than the training on 2 cores; 5 rule variants per branch give about 60,000
 # examples.
 BANKCODE_HOME="$PWD/build/work/home" "$python" -m core.cli.main augment --no-llm --per-branch 5 --seed 13 \
