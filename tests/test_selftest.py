@@ -1,4 +1,4 @@
-"""The installation self-test: ``bankcode selftest`` from the source tree and the frozen app's ``--selftest``."""
+"""The installation self-test: `bankcode selftest` in the source tree and the frozen app's `--selftest`."""
 
 from __future__ import annotations
 
