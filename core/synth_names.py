@@ -54,14 +54,17 @@ def _city_branch(issuer: Issuer, city: City, model: _Model, rng: random.Random) 
     """The part after the bank for nationwide, joint-stock and city commercial banks."""
     postal = issuer.category == "403"
     location = _location(city, model, rng, full_share=0.6 if postal else 0.25)
+    # A city branch is named by its city alone, so it always writes one: "中国银行支行"
+    # would name no branch at all.
+    city_location = location or short_city_name(city.name)
     roll = rng.random()
     if city.is_prefecture:
         if roll < 0.03:
-            return location + "分行"
+            return city_location + "分行"
         if roll < 0.05:
-            return location + "分行营业部"
+            return city_location + "分行营业部"
     elif roll < 0.08:
-        return location + "支行"
+        return city_location + "支行"
     if rng.random() < 0.03:
         return location + rng.choice(ORDINALS) + rng.choice(("储蓄所", "分理处"))
     unit = weighted_choice(rng, POSTAL_UNITS if postal else URBAN_UNITS)

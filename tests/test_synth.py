@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -184,3 +185,17 @@ def test_synth_file_imports(synth_home: Path, suffix: str) -> None:
     assert row is not None
     assert row.name == first.name
     assert row.city_name == first.city_name
+
+
+def test_synth_names_have_branch_word() -> None:
+    from core.names.parser import find_bank_end, is_local_bank
+
+    # Only a rural bank's 营业部 is named by the bank alone ("上饶农商银行股份有限公司营业部"),
+    # because the bank's name already gives its county.
+    bare = re.compile(r"^(?:股份有限公司|有限责任公司|有限公司)?(?:" + "|".join(UNITS_LONGEST_FIRST) + ")$")
+    for branch in generate_directory(20_000, seed=5):
+        bank_end = find_bank_end(branch.name)
+        rest = branch.name[bank_end:]
+        if bare.match(rest):
+            assert rest.endswith("营业部") and not rest.endswith("分行营业部"), branch.name
+            assert is_local_bank(branch.name[:bank_end]), branch.name
