@@ -236,3 +236,16 @@ def test_candidates_meet_minimum_score(lookup_engine):
     result = lookup_engine.lookup("中国工商银行火星支行")
     assert result.candidates
     assert min(candidate.score for candidate in result.candidates) >= MIN_CANDIDATE_SCORE
+
+
+def test_city_left_out_unique_answered(lookup_engine):
+    result = lookup_engine.lookup("工行知春路支行")
+    assert result.answer is not None
+    assert result.answer.cnaps_code == "102100020794"
+    assert result.note_key == "lookup.note_city_left_out"
+
+
+def test_city_left_out_shared_name_abstains(lookup_engine):
+    result = lookup_engine.lookup("工行鼓楼支行")
+    assert result.answer is None
+    assert len(result.candidates) >= 2
