@@ -230,9 +230,15 @@ class MainWindow(QMainWindow):
         self.query_view.show_result(result)
         self.table.set_result(result)
         self.answer_label.setText(answer_html(result))
+        # Resetting the model clears the selection without emitting selectionChanged,
+        # so the pane is refreshed here or it keeps the previous query's branch.
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        """Describe exactly the selected row in the detail pane, or show its hint when none is."""
+        row = self.table.current_row()
+        self.detail.show_candidate(self.table.results.candidate(row), self.table.results.is_answer(row))
         self._update_buttons()
-        if result is None or not self.table.results.rowCount():
-            self.detail.show_candidate(None, False)
 
     def _update_buttons(self) -> None:
         has_row = self.table.current_candidate() is not None
@@ -242,9 +248,7 @@ class MainWindow(QMainWindow):
         self.confirm_button.setText(tr("gui.button.confirm") if is_answer else tr("gui.button.choose"))
 
     def _on_selection_changed(self, *_args: Any) -> None:
-        row = self.table.current_row()
-        self.detail.show_candidate(self.table.results.candidate(row), self.table.results.is_answer(row))
-        self._update_buttons()
+        self._show_selected()
 
     # --- acting on a result -------------------------------------------------
 

@@ -277,3 +277,31 @@ def test_unrelated_query_shows_nothing_similar(qtbot, window):
     assert tr("lookup.note_nothing_similar") in label
     assert tr("gui.answer.nothing") not in label
     assert window.table.results.rowCount() == 0
+
+
+@pytest.mark.parametrize(
+    "second_query",
+    [AMBIGUOUS, "没有这家银行的网点名称", "10210002079"],
+    ids=["unsure", "no-match", "mistyped-code"],
+)
+def test_detail_pane_cleared_without_selection(qtbot, window, second_query):
+    search(qtbot, window, "中國銀行石家莊師範街支行")
+    assert "104121006139" in window.detail.text()
+    window.search.selectAll()
+    window.search.insert(second_query)
+    # A rejected query (the mistyped code) leaves no result at all.
+    qtbot.waitUntil(lambda: window.result is None or window.result.query == second_query, timeout=10_000)
+    assert window.table.current_row() == -1
+    assert tr("gui.detail.empty") in window.detail.text()
+    assert "104121006139" not in window.detail.text()
+    assert not window.copy_button.isEnabled()
+
+
+def test_detail_pane_follows_selected_row(qtbot, window):
+    result = search(qtbot, window, AMBIGUOUS)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    second = window.table.current_candidate()
+    assert second.cnaps_code == result.candidates[1].cnaps_code
+    assert second.cnaps_code in window.detail.text()
+    assert result.candidates[0].cnaps_code not in window.detail.text()
