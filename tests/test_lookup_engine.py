@@ -249,3 +249,10 @@ def test_city_left_out_shared_name_abstains(lookup_engine):
     result = lookup_engine.lookup("工行鼓楼支行")
     assert result.answer is None
     assert len(result.candidates) >= 2
+
+
+def test_city_left_out_district_named(lookup_engine):
+    # 房山 is a district the query names, but the city (北京) is left out.
+    result = lookup_engine.lookup("招商银行房山支行")
+    assert result.answer is not None
+    assert result.answer.name == "招商银行股份有限公司北京房山支行"

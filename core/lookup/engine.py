@@ -47,6 +47,10 @@ RERANK_DEPTH = 30
 # two ("相似度 0%"), so they are not listed. On the development queries the expected
 # branch, when it was among the first five, never scored below 0.5.
 MIN_CANDIDATE_SCORE = 0.25
+# Rows searched when checking that no other branch has a query's words without its
+# city. Rows with all of the query's rare characters come first, so a name shared
+# by more rows than this is already shared among these.
+CITY_CHECK_DEPTH = 200
 # Lookup time grows by about 0.1 s per 1,000 query characters. A longer text is a
 # pasted document, not a branch name, and would block the caller for seconds.
 MAX_QUERY_CHARS = 1000
@@ -90,7 +94,6 @@ class LookupEngine:
         self.extractor: EntityExtractor = extractor or self.rules
         self.aliases: dict[str, str] = {}
         self._initials: dict[str, set[str]] | None = None
-        self._rows_by_branch: dict[str, list[int]] | None = None
         self.reload_aliases()
 
     def reload_aliases(self) -> None:
@@ -304,39 +307,55 @@ class LookupEngine:
         if note_key:
             conf = min(conf, self.threshold * 0.99)
         answer = candidates[0] if candidates and conf >= self.threshold else None
-        if answer is None and not note_key and not places and ref is not None and scored:
-            if self._only_branch_named(rest, pool, scored[0][1]):
+        if answer is None and not note_key and ref is not None and scored:
+            if self._only_branch_without_city(rest, pool, scored[0][1]):
                 conf = max(conf, self.threshold)
                 answer = candidates[0]
-                note, note_key = "the only branch of the bank with these words", "lookup.note_city_left_out"
+                note, note_key = "the only branch with these words", "lookup.note_city_left_out"
         return LookupResult(
             text, query, answer, candidates, round(conf, 4), entities, self.extractor.name, note, note_key
         )
 
-    def _only_branch_named(self, rest: str, pool: np.ndarray | None, top_row: int) -> bool:
-        """Whether ``top_row`` alone carries the query's branch words, with no city written.
+    def _only_branch_without_city(self, rest: str, pool: np.ndarray | None, top_row: int) -> bool:
+        """Whether ``rest`` is the name of ``top_row`` without its city, and of no other branch.
 
-        "工行知春路支行" names no city, and is answered only when the bank has one branch
-        named 知春路 and every branch of any bank named so lies in that branch's city:
-        a name found in many cities ("鼓楼") may mean a branch missing from the directory.
-        On a quarter of the demo branches held out (``python -m core.lookup.calibrate``,
-        seeds 2 and 3) 99.6% of these answers were right.
+        "工行知春路支行" names no city. It is answered only when, of the bank's branches,
+        only 北京知春路支行 reads so without its city, and every branch of any bank that
+        does lies in that same city: a name found in several cities ("鼓楼") may mean a
+        branch missing from the directory. On a quarter of the demo branches held out
+        (see ``docs/lookup.md``), 99.6% of these answers were right.
         """
-        core, unit = split_unit(rest)
-        if not core or pool is None:
+        if len(split_unit(rest)[0]) < 2 or rest not in self._names_without_city(top_row):
             return False
-        if self._rows_by_branch is None:
-            self._rows_by_branch = {}
-            for row, branch in enumerate(self.index.branch_names):
-                if branch:
-                    self._rows_by_branch.setdefault(branch, []).append(row)
-        rows = self._rows_by_branch.get(core, [])
-        in_pool = [row for row, inside in zip(rows, np.isin(rows, pool)) if inside]
-        named = [row for row in in_pool if not unit or self.index.units[row] == unit]
-        if named != [top_row]:
+        same_bank = self.index.retrieve(rest, pool, CITY_CHECK_DEPTH)
+        if [row for row in same_bank if rest in self._names_without_city(row)] != [top_row]:
             return False
         city = self.index.city_codes[top_row]
-        return all(self.index.city_codes[row] == city for row in rows)
+        any_bank = self.index.retrieve(rest, None, CITY_CHECK_DEPTH)
+        return all(
+            self.index.city_codes[row] == city
+            for row in any_bank
+            if rest in self._names_without_city(row)
+        )
+
+    def _names_without_city(self, row: int) -> set[str]:
+        """Return the ways the name of ``row`` reads after its bank without its city.
+
+        "北京知春路支行" gives "知春路支行" and "知春路": the first place dropped, or
+        every place, each with and without the unit type.
+        """
+        index = self.index
+        rest, places, unit = index.rest(row), index.places[row], index.units[row]
+        names = set()
+        if places and rest.startswith(places[0]):
+            names.add(rest[len(places[0]) :])
+        if index.branch_names[row]:
+            names.add(index.branch_names[row] + unit)
+        for name in list(names):
+            if unit and name.endswith(unit):
+                names.add(name[: -len(unit)])
+        # "分行营运部" of "百色分行营运部" names an office of every city branch, not one branch.
+        return {name for name in names if len(split_unit(name)[0]) >= 2 and not name.startswith("分行")}
 
     def candidate(self, row: int, score: float) -> Candidate:
         index = self.index
