@@ -210,3 +210,10 @@ def test_rule_extractor_place_context(query, expected):
 
     entities = RuleExtractor().extract(query)
     assert [(entity.label, entity.text) for entity in entities] == expected
+
+
+def test_shipped_district_read_as_place():
+    parts = parse_official_name("青岛农村商业银行城阳西城支行", province="山东省")
+    assert parts.locations == ("城阳",)
+    assert parts.branch == "西城"
+    assert [place.province for place in default_gazetteer().places("城阳")] == ["山东省"]

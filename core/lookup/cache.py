@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when BranchIndex, the parser, the gazetteer or the bank table change what an
 # index holds, so that old cache files are rebuilt.
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 
 
 def directory_signature(directory: Any) -> tuple:
