@@ -9,7 +9,11 @@ from core.paths import logs_dir
 
 
 def configure_logging(verbosity: int = 0, console: bool = True) -> None:
-    """Log to a rotating file in the user data folder, and WARNING+ (INFO with -v) to stderr."""
+    """Log to a rotating file in the user data folder, and ERROR+ (INFO with -v) to stderr.
+
+    Warnings stay off the console by default: they report inputs that were
+    corrected, which the commands already tell the user in Chinese.
+    """
     root = logging.getLogger()
     if getattr(root, "_bankcode_configured", False):
         return
@@ -26,7 +30,7 @@ def configure_logging(verbosity: int = 0, console: bool = True) -> None:
         root.addHandler(file_handler)
     if console:
         stream = logging.StreamHandler()
-        stream.setLevel(logging.WARNING if verbosity == 0 else logging.DEBUG if verbosity > 1 else logging.INFO)
+        stream.setLevel(logging.ERROR if verbosity == 0 else logging.DEBUG if verbosity > 1 else logging.INFO)
         stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stream)
     root._bankcode_configured = True  # type: ignore[attr-defined]

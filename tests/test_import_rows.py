@@ -232,4 +232,4 @@ def test_skip_reasons_have_chinese_text():
     for reason in SKIP_REASONS:
         assert has(f"store.skip.{reason}"), reason
     text = SkippedRow(6, "102290017612 甲", "conflicting_name", first_line=3).reason_text()
-    assert text == "同一联行号在第 3 行已出现，行名不同"
+    assert text == "同一联行号在第 3 行已出现，行名不同；保留第 3 行，请核对哪个行名正确"

@@ -9,6 +9,7 @@ unreadable file, no valid row, a cancel, a full disk) rolls everything back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -122,6 +123,46 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@functools.cache
+def _demo_sha256() -> str:
+    from core.store.directory import DEMO_CSV
+
+    return file_sha256(DEMO_CSV)
+
+
+def _holds_only_demo(conn: sqlite3.Connection) -> bool:
+    """Return True when the branches still come from the embedded demo and nothing since.
+
+    ``open_directory`` imports the demo like any file, so its row in ``imports``
+    is recognised by the shipped file's name and hash.
+    """
+    from core.store.directory import DEMO_CSV
+
+    rows = conn.execute(
+        "SELECT file_name, sha256 FROM imports WHERE finished_at IS NOT NULL ORDER BY id"
+    ).fetchall()
+    return len(rows) == 1 and rows[0] == (DEMO_CSV.name, _demo_sha256())
+
+
+def _check_removal_share(
+    conn: sqlite3.Connection, path: Path, summary: ImportSummary, max_removed_share: float
+) -> None:
+    before = conn.execute("SELECT count(*) FROM branches").fetchone()[0]
+    if summary.removed <= max_removed_share * before or _holds_only_demo(conn):
+        return
+    rows = conn.execute("SELECT count(*) FROM staging").fetchone()[0]
+    raise ImportFileError(
+        f"replacing the directory with {path} ({rows} valid rows) would remove {summary.removed} "
+        f"of {before} branches; confirm the replace or merge the file instead",
+        key="store.error_large_removal",
+        path=str(path),
+        file=path.name,
+        rows=rows,
+        removed=summary.removed,
+        total=before,
+    )
 
 
 def _batches(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -321,6 +362,7 @@ def import_directory(
     *,
     mode: ImportMode = "replace",
     progress: Progress | None = None,
+    max_removed_share: float | None = None,
 ) -> ImportSummary:
     """Import the directory file ``path`` into ``directory`` in one transaction.
 
@@ -331,6 +373,13 @@ def import_directory(
     ``ImportFileError`` (the file) or ``DatabaseError`` (the database), and a
     cancel through ``progress`` raises ``Cancelled``. In all three cases the
     database is left exactly as it was.
+
+    ``max_removed_share`` guards a ``replace`` with a file that is not the whole
+    directory: when the import would remove more than this share of the current
+    branches, it raises ``ImportFileError`` with key ``store.error_large_removal``
+    (params ``rows``, ``removed``, ``total``) and writes nothing. The embedded demo
+    directory is exempt, so a first real import over it goes through. ``None``
+    turns the guard off.
 
     ``progress`` goes through the stages "inspect", "read" (advanced by the rows
     read, with the total unknown) and "write".
@@ -367,6 +416,8 @@ def import_directory(
                 progress.start_stage("write")
             _record_changes(conn, summary.import_id, mode, at)
             _count_changes(conn, summary)
+            if mode == "replace" and max_removed_share is not None:
+                _check_removal_share(conn, path, summary, max_removed_share)
             rebuild = _start_index_update(
                 conn, summary.import_id, summary.added + summary.changed + summary.removed
             )
@@ -444,6 +495,8 @@ def _stage_file(
         stager.add_batch(batch)
         if progress is not None:
             progress.advance(len(batch))
+    # A conflicting name is found after the batch's other checks; list by line.
+    summary.skipped.sort(key=lambda row: row.line_no)
     staged = conn.execute("SELECT count(*) FROM staging").fetchone()[0]
     if staged == 0:
         raise ImportFileError(
