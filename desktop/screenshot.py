@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_QUERY = "中國銀行石家莊師範街支行"
@@ -22,35 +21,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from desktop.main_window import MainWindow
+    from desktop.waiting import pause, wait_until
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(args.db)
     window.show()
-    if not _wait_for(lambda: window.lookups.ready, 60_000):
+    if not wait_until(lambda: window.lookups.ready, 60_000):
         print("the lookup engine did not load within 60 s", file=sys.stderr)
         window.close()
         return 1
     window.search.setText(args.query)
-    _wait_for(lambda: window.result is not None, 10_000)
-    QTest.qWait(300)  # let the table and the detail pane repaint
+    wait_until(lambda: window.result is not None, 10_000)
+    pause(300)  # let the table and the detail pane repaint
     saved = window.grab().save(str(args.out))
     window.close()
     app.processEvents()
     return 0 if saved else 1
-
-
-def _wait_for(condition: Callable[[], bool], timeout_ms: int) -> bool:
-    from PySide6.QtTest import QTest
-
-    for _ in range(timeout_ms // 50):
-        if condition():
-            return True
-        QTest.qWait(50)
-    return condition()
 
 
 if __name__ == "__main__":
