@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import tr
+from core.lookup.engine import CONFIDENCE_THRESHOLD
 from desktop.jobs import Changes, JobHost, present_error
 from desktop.settings import AppSettings, load_settings, save_settings
 from desktop.widgets import button_box
@@ -61,11 +62,12 @@ class SettingsDialog(QDialog):
         self.threshold.setSingleStep(0.01)
         self.threshold.setDecimals(3)
         self.custom_threshold.setChecked(current.confidence_threshold is not None)
+        # Unticked, the greyed box shows the engine's calibrated default, which ticking starts from.
         self.threshold.setValue(
-            current.confidence_threshold if current.confidence_threshold is not None else 0.9
+            current.confidence_threshold if current.confidence_threshold is not None else CONFIDENCE_THRESHOLD
         )
         self.threshold.setEnabled(self.custom_threshold.isChecked())
-        self.custom_threshold.toggled.connect(self.threshold.setEnabled)
+        self.custom_threshold.toggled.connect(self._on_custom_toggled)
 
         form = QFormLayout()
         form.addRow(tr("gui.settings.gguf"), gguf_row)
@@ -94,6 +96,11 @@ class SettingsDialog(QDialog):
             return load_settings(directory.db)
         finally:
             directory.close()
+
+    def _on_custom_toggled(self, checked: bool) -> None:
+        self.threshold.setEnabled(checked)
+        if not checked:
+            self.threshold.setValue(CONFIDENCE_THRESHOLD)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

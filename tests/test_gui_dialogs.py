@@ -109,3 +109,23 @@ def test_about_shows_versions(parent):
     assert "12,130 个" in label_text
     assert "/data/directory.sqlite" in label_text
     assert "行号.csv (2026-12-01T08:00:00+00:00)" in label_text
+
+
+def test_settings_dialog_shows_engine_default_threshold(parent, db_path):
+    from core.lookup.engine import CONFIDENCE_THRESHOLD
+    from desktop.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(parent, JobHost(parent), db_path)
+    assert not dialog.custom_threshold.isChecked()
+    assert not dialog.threshold.isEnabled()
+    assert dialog.threshold.value() == pytest.approx(CONFIDENCE_THRESHOLD)
+
+    dialog.custom_threshold.setChecked(True)
+    assert dialog.threshold.isEnabled()
+    assert dialog.threshold.value() == pytest.approx(CONFIDENCE_THRESHOLD)
+    assert dialog.settings().confidence_threshold == pytest.approx(CONFIDENCE_THRESHOLD)
+
+    dialog.threshold.setValue(0.95)
+    dialog.custom_threshold.setChecked(False)
+    assert dialog.threshold.value() == pytest.approx(CONFIDENCE_THRESHOLD)
+    assert dialog.settings().confidence_threshold is None
