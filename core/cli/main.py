@@ -12,8 +12,12 @@ import sys
 import click
 
 from core import __version__
+from core.cli import click_zh
 from core.errors import BankcodeError, Cancelled
 from core.i18n import describe_error, tr
+
+# Before the decorators below: version_option translates its help text when applied.
+click_zh.install()
 
 # name -> "module:function"; each module owns its command and its messages.
 COMMANDS: dict[str, str] = {
