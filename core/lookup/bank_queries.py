@@ -75,6 +75,19 @@ def lookup_bank_only(
             note="bank only: its head office",
             note_key="lookup.note_head_office",
         )
+    if not heads and pool is not None and len(pool) == 0:
+        return LookupResult(
+            text,
+            query,
+            None,
+            [],
+            0.0,
+            entities,
+            engine.extractor.name,
+            note=f"the directory has no branch of the bank {query!r}",
+            note_key="lookup.note_bank_absent",
+            note_params={"bank": query},
+        )
     rows = heads or ([] if pool is None else [int(row) for row in pool[: top * 4]])
     rows.sort(key=lambda row: (len(engine.index.rest(row)), engine.index.codes[row]))
     candidates = [engine.candidate(row, 0.5) for row in rows[:top]]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.checkdigit import is_valid_code
 from core.results import LookupResult
+from core.text.normalize import normalize_text
 
 if TYPE_CHECKING:
     from core.lookup.engine import LookupEngine
@@ -18,13 +19,30 @@ def lookup_code(engine: LookupEngine, text: str, digits: str, top: int) -> Looku
     """Answer a digits-only query: a known code, a mistyped code, or a code prefix."""
     index = engine.index
     if len(digits) == CODE_LENGTH and digits in index.row_of_code:
-        candidate = engine.candidate(index.row_of_code[digits], 1.0)
+        row = index.row_of_code[digits]
+        candidate = engine.candidate(row, 1.0)
+        bank = _other_bank_named(engine, text, digits, row)
+        if bank is not None:
+            # A code typed beside another bank's name means one of the two is wrong, so none is answered.
+            return LookupResult(
+                text,
+                digits,
+                None,
+                [candidate],
+                0.0,
+                note=f"code {digits} belongs to {candidate.name}, not to the bank {bank!r} in the query",
+                note_key="lookup.note_code_other_bank",
+                note_params={"code": digits, "name": candidate.name, "bank": bank},
+            )
         return LookupResult(text, digits, candidate, [candidate], 1.0, note_key="lookup.note_code_found")
 
     if len(digits) in (CODE_LENGTH - 1, CODE_LENGTH, CODE_LENGTH + 1):
         suggestions = _codes_one_digit_away(engine, digits)
         candidates = [engine.candidate(index.row_of_code[code], 0.5) for code in suggestions[:top]]
-        if len(digits) == CODE_LENGTH and not is_valid_code(digits):
+        if len(digits) != CODE_LENGTH:
+            note = f"{digits} has {len(digits)} digits; a code has {CODE_LENGTH}"
+            key = "lookup.note_code_length" if suggestions else "lookup.note_code_length_alone"
+        elif not is_valid_code(digits):
             note, key = f"code {digits} fails its check digit, so it is mistyped", "lookup.note_code_mistyped"
         else:
             note, key = f"code {digits} is not in the directory", "lookup.note_code_unknown"
@@ -36,7 +54,11 @@ def lookup_code(engine: LookupEngine, text: str, digits: str, top: int) -> Looku
             0.0,
             note=note,
             note_key=key,
-            note_params={"code": digits, "suggestions": "、".join(suggestions[:top])},
+            note_params={
+                "code": digits,
+                "length": str(len(digits)),
+                "suggestions": "、".join(suggestions[:top]),
+            },
         )
 
     if len(digits) >= MIN_PREFIX_LENGTH and len(digits) < CODE_LENGTH:
@@ -64,6 +86,19 @@ def lookup_code(engine: LookupEngine, text: str, digits: str, top: int) -> Looku
         note_key="lookup.note_code_short",
         note_params={"prefix": digits, "minimum": str(MIN_PREFIX_LENGTH)},
     )
+
+
+def _other_bank_named(engine: LookupEngine, text: str, digits: str, row: int) -> str | None:
+    """Return the bank named beside the code when the code's branch is not one of its rows."""
+    words = normalize_text(text).replace(digits, " ").strip()
+    found = engine.index.banks.find(words) if words else None
+    if found is None:
+        return None
+    start, end, ref = found
+    rows = engine.pool(ref)
+    if rows is None or row in rows:
+        return None
+    return words[start:end]
 
 
 def _codes_one_digit_away(engine: LookupEngine, digits: str) -> list[str]:
