@@ -25,9 +25,15 @@ class DetailPane(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setMinimumWidth(260)
-        self.show_candidate(None, False)
+        self.show_candidate(None)
 
-    def show_candidate(self, candidate: Candidate | None, is_answer: bool) -> None:
+    def show_candidate(
+        self, candidate: Candidate | None, confidence: float | None = None, show_score: bool = True
+    ) -> None:
+        """Describe ``candidate``; ``confidence`` is the engine's 置信度 when it is the answer, else None.
+
+        ``show_score`` False leaves out the 匹配度, for branches listed by code rather than ranked.
+        """
         if candidate is None:
             self.setText(f'<p style="color:#666;">{html.escape(tr("gui.detail.empty"))}</p>')
             return
@@ -42,9 +48,12 @@ class DetailPane(QLabel):
                 tr("gui.detail.code_parts"),
                 tr("gui.detail.code_parts_value", bank=bank, city=city, serial=serial, check=check),
             ),
-            (tr("gui.detail.score"), tr("gui.table.percent", value=candidate.score * 100)),
         ]
-        status = tr("gui.detail.is_answer") if is_answer else tr("gui.detail.is_candidate")
+        if confidence is not None:
+            rows.append((tr("gui.detail.confidence"), tr("gui.table.percent", value=confidence * 100)))
+        if show_score:
+            rows.append((tr("gui.detail.score"), tr("gui.table.percent", value=candidate.score * 100)))
+        status = tr("gui.detail.is_answer") if confidence is not None else tr("gui.detail.is_candidate")
         body = "".join(
             f'<tr><td style="color:#555; padding-right:8px;">{html.escape(label)}</td>'
             f"<td>{html.escape(value or '—')}</td></tr>"

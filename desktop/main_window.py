@@ -236,8 +236,10 @@ class MainWindow(QMainWindow):
 
     def _show_selected(self) -> None:
         """Describe exactly the selected row in the detail pane, or show its hint when none is."""
+        results = self.table.results
         row = self.table.current_row()
-        self.detail.show_candidate(self.table.results.candidate(row), self.table.results.is_answer(row))
+        confidence = self.result.confidence if self.result is not None and results.is_answer(row) else None
+        self.detail.show_candidate(results.candidate(row), confidence, results.shows_scores())
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from core.i18n import tr
 from core.results import Candidate, LookupResult
 
-COLUMNS = ("name", "code", "bank", "place", "confidence")
+COLUMNS = ("name", "code", "bank", "place", "score")
 ANSWER_BACKGROUND = QColor("#e6f4ea")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -45,6 +45,14 @@ class ResultModel(QAbstractTableModel):
     def is_answer(self, row: int) -> bool:
         return row == 0 and self.result is not None and self.result.answer is not None
 
+    def shows_scores(self) -> bool:
+        """Return whether the rows have a 匹配度 to show.
+
+        Branches listed for a code prefix or a mistyped code are not ranked by
+        similarity, so their scores mean nothing to a clerk (the CLI hides them too).
+        """
+        return self.result is not None and not self.result.note_key.startswith("lookup.note_code")
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
@@ -54,8 +62,12 @@ class ResultModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return tr(f"gui.table.{COLUMNS[section]}")
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section] == "score":
+            return tr("gui.table.score_tip")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -64,7 +76,7 @@ class ResultModel(QAbstractTableModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(candidate, column, index.row())
+            return self._display(candidate, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == "name":
             return candidate.name
         if role == Qt.ItemDataRole.BackgroundRole and self.is_answer(index.row()):
@@ -73,13 +85,13 @@ class ResultModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("code", "confidence"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("code", "score"):
             return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
         if role == Qt.ItemDataRole.UserRole:
             return candidate.cnaps_code
         return None
 
-    def _display(self, candidate: Candidate, column: str, row: int) -> str:
+    def _display(self, candidate: Candidate, column: str) -> str:
         if column == "name":
             return candidate.name
         if column == "code":
@@ -88,9 +100,11 @@ class ResultModel(QAbstractTableModel):
             return candidate.bank_name
         if column == "place":
             return place_text(candidate)
-        # The answer row shows the engine's calibrated confidence; candidates show their ranking score.
-        value = self.result.confidence if self.is_answer(row) and self.result else candidate.score
-        return tr("gui.table.percent", value=value * 100)
+        # One quantity per column: every row shows its ranking score (匹配度). The answer's
+        # calibrated confidence (置信度) is a different number, shown in the answer line.
+        if not self.shows_scores():
+            return ""
+        return tr("gui.table.percent", value=candidate.score * 100)
 
 
 def place_text(candidate: Candidate) -> str:

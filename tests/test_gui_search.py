@@ -289,8 +289,7 @@ def test_detail_pane_cleared_without_selection(qtbot, window, second_query):
     assert "104121006139" in window.detail.text()
     window.search.selectAll()
     window.search.insert(second_query)
-    # A rejected query (the mistyped code) leaves no result at all.
-    qtbot.waitUntil(lambda: window.result is None or window.result.query == second_query, timeout=10_000)
+    qtbot.waitUntil(lambda: window.result is not None and window.result.query == second_query, timeout=10_000)
     assert window.table.current_row() == -1
     assert tr("gui.detail.empty") in window.detail.text()
     assert "104121006139" not in window.detail.text()
@@ -305,3 +304,44 @@ def test_detail_pane_follows_selected_row(qtbot, window):
     assert second.cnaps_code == result.candidates[1].cnaps_code
     assert second.cnaps_code in window.detail.text()
     assert result.candidates[0].cnaps_code not in window.detail.text()
+
+
+def test_answer_shows_confidence_and_score(qtbot, window):
+    result = search(qtbot, window, ANSWERED)
+    model = window.table.results
+    score_column = model.columnCount() - 1
+    assert model.headerData(score_column, Qt.Orientation.Horizontal) == tr("gui.table.score")
+    assert model.index(0, score_column).data() == tr("gui.table.percent", value=result.answer.score * 100)
+    detail = window.detail.text()
+    assert tr("gui.detail.confidence") in detail
+    assert tr("gui.table.percent", value=result.confidence * 100) in detail
+    assert tr("gui.detail.score") in detail
+
+
+def test_candidate_detail_has_no_confidence(qtbot, window):
+    search(qtbot, window, AMBIGUOUS)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert tr("gui.detail.is_candidate") in window.detail.text()
+    assert tr("gui.detail.confidence") not in window.detail.text()
+    assert tr("gui.detail.score") in window.detail.text()
+
+
+def test_code_listing_hides_scores(qtbot, window):
+    result = search(qtbot, window, "1021000207")
+    assert result.answer is None
+    model = window.table.results
+    assert model.rowCount() > 0
+    assert model.index(0, model.columnCount() - 1).data() == ""
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert tr("gui.detail.score") not in window.detail.text()
+
+
+def test_cli_and_gui_share_score_terms():
+    from core.cli.cmd_query import format_result
+    from core.results import Candidate, LookupResult
+
+    candidate = Candidate(cnaps_code=ZHICHUNLU, name="中国工商银行股份有限公司北京知春路支行", score=0.5)
+    unsure = LookupResult(query="知春路", normalized="知春路", answer=None, confidence=0.4, candidates=[candidate])
+    assert tr("gui.table.score") in "\n".join(format_result(unsure))
+    answered = LookupResult(query="知春路", normalized="知春路", answer=candidate, confidence=0.9, candidates=[candidate])
+    assert tr("gui.detail.confidence") in "\n".join(format_result(answered))

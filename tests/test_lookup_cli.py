@@ -74,4 +74,4 @@ def test_query_nothing_similar_exits_1(demo_db_template):
     result = CliRunner().invoke(cli, ["query", '"; DROP TABLE branches; --', "--db", str(demo_db_template)])
     assert result.exit_code == 1, result.output
     assert result.output.strip() == "没有找到相近的网点，请检查输入或换一种写法。"
-    assert "相似度" not in result.output
+    assert "匹配度" not in result.output
