@@ -37,12 +37,14 @@ def run(db_path: Path | None, verbosity: int = 0) -> int:
     from core.i18n import tr
     from core.logsetup import configure_logging
     from desktop.main_window import MainWindow
+    from desktop.widgets import install_qt_translations
 
     # No console on Windows for a gui-script, so the log file is the only record.
     configure_logging(verbosity, console=sys.stderr is not None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("bankcode")
     app.setApplicationDisplayName(tr("gui.app.title"))
+    install_qt_translations(app)
     window = MainWindow(db_path)
     window.show()
     logger.info("desktop app started on %s", db_path or "the default database")

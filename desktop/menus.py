@@ -94,9 +94,13 @@ def _handlers(window: MainWindow) -> dict[str, Callable[[], None]]:
         AboutDialog(window, window.lookups.info).open()
 
     def open_guide() -> None:
+        from desktop.widgets import localize_buttons
+
         box = QMessageBox(
             QMessageBox.Icon.Information, tr("gui.guide.title"), tr("gui.guide.text"), parent=window
         )
+        box.setObjectName("guideBox")
+        localize_buttons(box)
         box.open()
 
     def start_learning() -> None:

@@ -25,8 +25,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from desktop.main_window import MainWindow
     from desktop.waiting import pause, wait_until
+    from desktop.widgets import install_qt_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_qt_translations(app)
     window = MainWindow(args.db)
     window.show()
     if not wait_until(lambda: window.lookups.ready, 60_000):

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import logging
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from core.i18n import tr
 
-# PySide6-Essentials ships no Chinese Qt catalogue (its qt_zh_CN.qm only points at a
-# qtbase file that is missing), so standard buttons are labelled here.
+logger = logging.getLogger(__name__)
+
+QT_CATALOGUE = "qtbase_zh_CN"
+
+
+def install_qt_translations(app: QCoreApplication) -> QTranslator | None:
+    """Load Qt's own Chinese texts (standard buttons, file dialogs, context menus) into ``app``.
+
+    Returns the installed translator, parented to ``app``, or None when the
+    PySide6 build has no ``qtbase_zh_CN.qm`` in its translations folder.
+    """
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load(QT_CATALOGUE, folder):
+        logger.info("no %s.qm in %s; standard buttons are labelled by localize_buttons", QT_CATALOGUE, folder)
+        return None
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    return translator
+
+
+# Some PySide6 builds ship no qtbase_zh_CN.qm (PySide6-Essentials 6.11.3 does), so the
+# boxes this app creates label their standard buttons themselves as well.
 _DIALOG_BUTTONS = {
     QDialogButtonBox.StandardButton.Ok: "ok",
     QDialogButtonBox.StandardButton.Cancel: "cancel",
