@@ -58,7 +58,7 @@ def test_eval_cli_text(demo_db_template):
     result = CliRunner().invoke(cli, ["eval", str(QUERIES), "--db", str(demo_db_template)])
     assert result.exit_code == 0, result.output
     assert "首选正确率：100.0%（5/5）" in result.output
-    assert "location_first" in result.output
+    assert "  地名在前：100.0%（1/1），错误答案 0" in result.output.splitlines()
 
 
 def test_bad_line_names_line(tmp_path):

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from core.i18n import tr
+from core.i18n import has, tr
+
+
+def kind_label(kind: str) -> str:
+    """Return the Chinese label of a query kind such as "location_first", or the kind itself."""
+    key = f"lookup.eval.kind.{kind}"
+    return tr(key) if has(key) else kind
 
 
 def format_report(report, path: Path) -> list[str]:
@@ -49,7 +55,7 @@ def format_report(report, path: Path) -> list[str]:
             lines.append(
                 tr(
                     "lookup.eval.kind_line",
-                    kind=kind,
+                    kind=kind_label(kind),
                     value=scores.top1,
                     correct=round(scores.top1 * scores.count),
                     count=scores.count,
