@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -13,8 +14,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -24,14 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import ImportFileError
 from core.i18n import describe_error, tr
+from desktop.import_text import column_labels, outcome_summary, preview_summary
 from desktop.jobs import JobHost
 from desktop.operations.directory import ImportOutcome, import_directory_file
-from desktop.widgets import button_box
+from desktop.widgets import button_box, localize_buttons
 
 logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
+# A replace that would remove more than this share of the branches asks first. The
+# CLI uses the same share; the embedded demo directory is exempt (core.store).
+REPLACE_CONFIRM_SHARE = 0.5
 FILE_FILTER_KEY = "gui.import.file_filter"
 
 
@@ -74,6 +82,7 @@ class ImportDialog(QDialog):
         self.preview_table.setObjectName("importPreview")
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.horizontalHeader().setStretchLastSection(True)
+        self.preview_table.verticalHeader().setToolTip(tr("gui.import.line_numbers_tip"))
 
         self.replace_button = QRadioButton(tr("gui.import.mode_replace"))
         self.replace_button.setToolTip(tr("gui.import.mode_replace_tip"))
@@ -141,6 +150,10 @@ class ImportDialog(QDialog):
         self.preview_table.setRowCount(len(rows))
         labels = column_labels(preview, width)
         self.preview_table.setHorizontalHeaderLabels(labels)
+        # File line numbers, so that a row here and a skipped-row message name the same line.
+        line_numbers = getattr(preview, "line_numbers", ())
+        if len(line_numbers) == len(rows):
+            self.preview_table.setVerticalHeaderLabels([str(number) for number in line_numbers])
         for row_index, row in enumerate(rows):
             for column, value in enumerate(row):
                 self.preview_table.setItem(
@@ -153,16 +166,60 @@ class ImportDialog(QDialog):
     def mode(self) -> str:
         return "replace" if self.replace_button.isChecked() else "merge"
 
-    def start_import(self) -> None:
+    def start_import(self, confirmed: bool = False) -> None:
+        """Start the import job; an unconfirmed replace stops short of removing most branches."""
         self.start_button.setEnabled(False)
         self.info_label.setText(tr("gui.import.running"))
+        guarded = self.mode() == "replace" and not confirmed
         job = import_directory_file(
-            self, self._host, self._db_path, Path(self.path_edit.text()), self.mode(), self._show_outcome
+            self,
+            self._host,
+            self._db_path,
+            Path(self.path_edit.text()),
+            self.mode(),
+            self._show_outcome,
+            max_removed_share=REPLACE_CONFIRM_SHARE if guarded else None,
         )
         job.failure(self._show_failure)
 
     def _show_failure(self, error: BaseException) -> None:
+        if isinstance(error, ImportFileError) and error.params.get("key") == "store.error_large_removal":
+            self._confirm_replace(error.params)
+            return
         self.info_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+        self.start_button.setEnabled(True)
+
+    def _confirm_replace(self, params: dict[str, Any]) -> None:
+        """Ask before a replace that removes more than half the branches; nothing is written yet."""
+        self.info_label.setText(tr("gui.import.replace_waiting"))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("gui.import.confirm_replace_title"),
+            tr(
+                "gui.import.confirm_replace",
+                file=params["file"],
+                rows=params["rows"],
+                removed=params["removed"],
+                total=params["total"],
+            ),
+            parent=self,
+        )
+        box.setObjectName("importConfirmReplace")
+        self.replace_anyway_button = box.addButton(
+            tr("gui.import.confirm_replace_button"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        localize_buttons(box)
+        box.setDefaultButton(cancel)
+        box.buttonClicked.connect(self._on_replace_answer)
+        self.confirm_box = box
+        box.open()
+
+    def _on_replace_answer(self, button: Any) -> None:
+        if button is self.replace_anyway_button:
+            self.start_import(confirmed=True)
+            return
+        self.info_label.setText(tr("gui.import.replace_declined"))
         self.start_button.setEnabled(True)
 
     # --- page 2: the difference -----------------------------------------------
@@ -183,13 +240,25 @@ class ImportDialog(QDialog):
                 tr("gui.import.col_new"),
             ]
         )
-        self.changes_table.horizontalHeader().setStretchLastSection(True)
+        # Sized by resize mode, not by contents, so an empty table keeps readable columns.
+        header = self.changes_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.changes_title = QLabel(tr("gui.import.changes_title"))
+        self.no_changes_label = QLabel(tr("gui.import.no_changes"))
+        self.no_changes_label.setObjectName("importNoChanges")
+        self.no_changes_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.changes_stack = QStackedWidget()
+        self.changes_stack.addWidget(self.changes_table)
+        self.changes_stack.addWidget(self.no_changes_label)
         close = button_box(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.accept)
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary_label)
-        layout.addWidget(QLabel(tr("gui.import.changes_title")))
-        layout.addWidget(self.changes_table, 1)
+        layout.addWidget(self.changes_title)
+        layout.addWidget(self.changes_stack, 1)
         layout.addWidget(close)
         return page
 
@@ -206,68 +275,7 @@ class ImportDialog(QDialog):
             ]
             for column, value in enumerate(values):
                 self.changes_table.setItem(row, column, QTableWidgetItem(value))
-        self.changes_table.resizeColumnsToContents()
+        has_changes = bool(outcome.changes)
+        self.changes_title.setVisible(has_changes)
+        self.changes_stack.setCurrentWidget(self.changes_table if has_changes else self.no_changes_label)
         self.pages.setCurrentIndex(1)
-
-
-def column_labels(preview: Any, width: int) -> list[str]:
-    """Header text per column, with the field it was mapped to, e.g. "行号 → 联行号"."""
-    header = list(preview.header or [])
-    mapping = _mapping_by_index(preview)
-    labels = []
-    for index in range(width):
-        title = (
-            header[index]
-            if index < len(header) and header[index]
-            else tr("gui.import.column_n", number=index + 1)
-        )
-        field = mapping.get(index)
-        labels.append(
-            tr("gui.import.column_mapped", title=title, field=tr(f"gui.field.{field}")) if field else title
-        )
-    return labels
-
-
-def _mapping_by_index(preview: Any) -> dict[int, str]:
-    mapping = getattr(preview, "mapping", None) or getattr(preview, "columns", None) or {}
-    if hasattr(mapping, "__dataclass_fields__"):
-        mapping = {name: getattr(mapping, name) for name in mapping.__dataclass_fields__}
-    return {index: field for field, index in dict(mapping).items() if isinstance(index, int)}
-
-
-def preview_summary(preview: Any) -> str:
-    fields = sorted(set(_mapping_by_index(preview).values()))
-    return tr(
-        "gui.import.preview_summary",
-        format=str(preview.format).upper(),
-        encoding=preview.encoding or "—",
-        header=tr("gui.import.has_header") if preview.header else tr("gui.import.no_header"),
-        fields="、".join(tr(f"gui.field.{field}") for field in fields) or "—",
-    )
-
-
-def outcome_summary(outcome: ImportOutcome) -> str:
-    summary = outcome.summary
-    skipped = summary.skipped  # the first rows only; skipped_count counts all
-    text = tr(
-        "gui.import.summary",
-        added=summary.added,
-        changed=summary.changed,
-        removed=summary.removed,
-        skipped=summary.skipped_count,
-        total=outcome.branch_count,
-    )
-    if skipped:
-        lines = [
-            tr(
-                "gui.import.skipped_line",
-                line=item.line_no,
-                value=item.value,
-                reason=item.reason_text(),
-            )
-            for item in skipped[:20]
-        ]
-        text += "<br>" + "<br>".join(lines)
-        if summary.skipped_count > len(lines):
-            text += "<br>" + tr("gui.import.skipped_more", count=summary.skipped_count - len(lines))
-    return text

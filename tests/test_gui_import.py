@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from core.checkdigit import with_check_digit
+from core.i18n import tr
 from core.store import open_directory
 from desktop.import_dialog import ImportDialog
 from desktop.jobs import Changes, JobHost
@@ -120,5 +121,93 @@ def test_failed_import_leaves_directory_unchanged(qtbot, dialog, tmp_path, db_pa
     directory = open_directory(db_path)
     try:
         assert directory.count() == 12_130
+    finally:
+        directory.close()
+
+
+def test_preview_rows_show_file_line_numbers(dialog, gbk_file):
+    import_dialog, _ = dialog
+    import_dialog.load_preview(gbk_file)
+    table = import_dialog.preview_table
+    labels = [table.verticalHeaderItem(row).text() for row in range(table.rowCount())]
+    assert labels == ["2", "3", "4"]  # the header is line 1, as in skipped-row messages
+
+
+def test_preview_headerless_file_starts_at_line_1(dialog, tmp_path):
+    import_dialog, _ = dialog
+    path = tmp_path / "headerless.csv"
+    path.write_text(f"{NEW_CODE},{NEW_NAME}\n{RENAMED_CODE},{RENAMED_NAME}\n", encoding="utf-8")
+    import_dialog.load_preview(path)
+    table = import_dialog.preview_table
+    labels = [table.verticalHeaderItem(row).text() for row in range(table.rowCount())]
+    assert labels == ["1", "2"]
+
+
+def test_import_without_changes_says_so(qtbot, dialog, gbk_file, db_path):
+    from core.store import import_directory
+
+    directory = open_directory(db_path)
+    try:
+        import_directory(directory, gbk_file, mode="merge")
+    finally:
+        directory.close()
+    import_dialog, host = dialog
+    import_dialog.load_preview(gbk_file)
+    with qtbot.waitSignal(host.changed, timeout=30_000):
+        import_dialog.start_import()
+    assert import_dialog.outcome.changes == []
+    assert import_dialog.changes_stack.currentWidget() is import_dialog.no_changes_label
+    assert import_dialog.changes_title.isHidden()
+
+
+@pytest.fixture
+def merged_db_path(db_path, gbk_file):
+    """The demo directory after one merge import, so a replace is no longer exempt from the guard."""
+    from core.store import import_directory
+
+    directory = open_directory(db_path)
+    try:
+        import_directory(directory, gbk_file, mode="merge")
+    finally:
+        directory.close()
+    return db_path
+
+
+def start_large_replace(qtbot, dialog, gbk_file):
+    import_dialog, host = dialog
+    import_dialog.load_preview(gbk_file)
+    import_dialog.replace_button.setChecked(True)
+    import_dialog.start_import()
+    qtbot.waitUntil(lambda: getattr(import_dialog, "confirm_box", None) is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: not host.busy, timeout=30_000)
+    return import_dialog.confirm_box
+
+
+def test_large_replace_asks_and_declining_keeps_directory(qtbot, dialog, gbk_file, merged_db_path):
+    import_dialog, _ = dialog
+    box = start_large_replace(qtbot, dialog, gbk_file)
+    assert "12,131" in box.text()  # branches now in the directory
+    assert "12,129" in box.text()  # branches the file lacks
+    assert import_dialog.outcome is None
+    box.button(box.StandardButton.Cancel).click()
+    assert import_dialog.info_label.text() == tr("gui.import.replace_declined")
+    assert import_dialog.start_button.isEnabled()
+    directory = open_directory(merged_db_path)
+    try:
+        assert directory.count() == 12_131
+    finally:
+        directory.close()
+
+
+def test_large_replace_confirmed_replaces(qtbot, dialog, gbk_file, merged_db_path):
+    import_dialog, host = dialog
+    box = start_large_replace(qtbot, dialog, gbk_file)
+    with qtbot.waitSignal(host.changed, timeout=30_000):
+        import_dialog.replace_anyway_button.click()
+    assert box.isHidden()
+    assert import_dialog.outcome.summary.removed == 12_129
+    directory = open_directory(merged_db_path)
+    try:
+        assert directory.count() == 2
     finally:
         directory.close()

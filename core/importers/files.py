@@ -53,6 +53,9 @@ class FilePreview:
     header: tuple[str, ...] | None  # None when the first row is data
     mapping: ColumnMapping
     rows: tuple[tuple[str, ...], ...]  # the first data rows, cells as read
+    # The file line number of each row in ``rows``, as skipped-row messages count them
+    # (the header is line 1, and a quoted field over several lines counts as one).
+    line_numbers: tuple[int, ...] = ()
 
 
 def _format_name(path: Path, layout: TextLayout | None) -> str:
@@ -89,13 +92,14 @@ def _analyse(path: Path) -> FilePreview:
     rows.close()  # type: ignore[attr-defined]  # generators release their file here
     if keyed:
         header: list[str] | None = sample[0][1] if sample else []
-        data = [cells for _, cells in sample[1:]]
+        data_rows = sample[1:]
     elif sample and looks_like_header(sample[0][1]):
         header = sample[0][1]
-        data = [cells for _, cells in sample[1:]]
+        data_rows = sample[1:]
     else:
         header = None
-        data = [cells for _, cells in sample]
+        data_rows = sample
+    data = [cells for _, cells in data_rows]
     if not data:
         raise ImportFileError(
             f"{path} has no data rows; choose the exported directory file",
@@ -124,6 +128,7 @@ def _analyse(path: Path) -> FilePreview:
         header=tuple(header) if header is not None else None,
         mapping=mapping,
         rows=tuple(tuple(cells) for cells in data[:SAMPLE_ROWS]),
+        line_numbers=tuple(line_no for line_no, _ in data_rows[:SAMPLE_ROWS]),
     )
 
 
@@ -134,7 +139,9 @@ def preview_file(path: Path, rows: int = 20) -> FilePreview:
     empty, binary, no code or name column).
     """
     preview = _analyse(Path(path))
-    return FilePreview(**{**preview.__dict__, "rows": preview.rows[:rows]})
+    return FilePreview(
+        **{**preview.__dict__, "rows": preview.rows[:rows], "line_numbers": preview.line_numbers[:rows]}
+    )
 
 
 def _cell(cells: list[str], index: int | None) -> str:

@@ -33,15 +33,23 @@ def import_directory_file(
     file_path: Path,
     mode: str,
     on_done: Callable[[ImportOutcome], None],
+    max_removed_share: float | None = None,
 ) -> Job[ImportOutcome]:
-    """Import ``file_path`` into the directory in ``mode`` ("replace" or "merge")."""
+    """Import ``file_path`` into the directory in ``mode`` ("replace" or "merge").
+
+    ``max_removed_share`` is passed on to ``core.store.import_directory``: a replace
+    that would remove more than this share of the branches fails with an
+    ``ImportFileError`` keyed ``store.error_large_removal`` and changes nothing.
+    """
 
     def work(progress: Progress) -> ImportOutcome:
         from core.store import import_directory, open_directory
 
         directory = open_directory(db_path)
         try:
-            summary = import_directory(directory, file_path, mode=mode, progress=progress)
+            summary = import_directory(
+                directory, file_path, mode=mode, progress=progress, max_removed_share=max_removed_share
+            )
             changes = _changes_of(directory, getattr(summary, "import_id", None))
             return ImportOutcome(summary, changes, directory.count())
         finally:
