@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     from desktop.lookup_service import LookupService
     from desktop.waiting import wait_until
 
-    app = QCoreApplication([])
+    _app = QCoreApplication([])  # the event loops below need an application object
     lines = args.queries.read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["query"] for line in lines if line.strip()]
     service = LookupService(args.db)

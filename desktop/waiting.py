@@ -4,7 +4,8 @@
 processes events (PySide6 6.11), so a worker thread that builds the lookup engine
 runs only between polls. Offscreen on 2 busy shared cores, the main window's first
 start on the demo directory took 30 s while the GUI thread polled ``lookups.ready``
-with ``qWait(20)``, and 1.5 s with ``wait_until`` below (one run each). ``QEventLoop.exec`` releases the GIL while it waits, as ``QApplication.exec`` does.
+with ``qWait(20)``, and 1.5 s with ``wait_until`` below (one run each).
+``QEventLoop.exec`` releases the GIL while it waits, as ``QApplication.exec`` does.
 """
 
 from __future__ import annotations

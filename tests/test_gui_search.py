@@ -341,7 +341,11 @@ def test_cli_and_gui_share_score_terms():
     from core.results import Candidate, LookupResult
 
     candidate = Candidate(cnaps_code=ZHICHUNLU, name="中国工商银行股份有限公司北京知春路支行", score=0.5)
-    unsure = LookupResult(query="知春路", normalized="知春路", answer=None, confidence=0.4, candidates=[candidate])
+    unsure = LookupResult(
+        query="知春路", normalized="知春路", answer=None, confidence=0.4, candidates=[candidate]
+    )
     assert tr("gui.table.score") in "\n".join(format_result(unsure))
-    answered = LookupResult(query="知春路", normalized="知春路", answer=candidate, confidence=0.9, candidates=[candidate])
+    answered = LookupResult(
+        query="知春路", normalized="知春路", answer=candidate, confidence=0.9, candidates=[candidate]
+    )
     assert tr("gui.detail.confidence") in "\n".join(format_result(answered))
