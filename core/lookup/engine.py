@@ -307,11 +307,16 @@ class LookupEngine:
         if note_key:
             conf = min(conf, self.threshold * 0.99)
         answer = candidates[0] if candidates and conf >= self.threshold else None
-        if answer is None and not note_key and ref is not None and scored:
-            if self._only_branch_without_city(rest, pool, scored[0][1]):
-                conf = max(conf, self.threshold)
-                answer = candidates[0]
-                note, note_key = "the only branch with these words", "lookup.note_city_left_out"
+        if (
+            answer is None
+            and not note_key
+            and ref is not None
+            and scored
+            and self._only_branch_without_city(rest, pool, scored[0][1])
+        ):
+            conf = max(conf, self.threshold)
+            answer = candidates[0]
+            note, note_key = "the only branch with these words", "lookup.note_city_left_out"
         return LookupResult(
             text, query, answer, candidates, round(conf, 4), entities, self.extractor.name, note, note_key
         )
@@ -333,9 +338,7 @@ class LookupEngine:
         city = self.index.city_codes[top_row]
         any_bank = self.index.retrieve(rest, None, CITY_CHECK_DEPTH)
         return all(
-            self.index.city_codes[row] == city
-            for row in any_bank
-            if rest in self._names_without_city(row)
+            self.index.city_codes[row] == city for row in any_bank if rest in self._names_without_city(row)
         )
 
     def _names_without_city(self, row: int) -> set[str]:
