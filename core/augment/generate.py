@@ -62,23 +62,47 @@ class GenerationResult:
     llm: LLMReport | None
 
 
-def read_branches(directory: Directory, limit: int | None = None) -> list[BranchRecord]:
-    """Read the branches of a ``core.store.Directory`` in code order."""
+def read_branches(directory: Directory, limit: int | None = None, seed: int = 0) -> list[BranchRecord]:
+    """Read the branches of a ``core.store.Directory`` in code order.
+
+    With ``limit``, return a seeded sample of that many branches spread over the
+    banks (see ``spread_over_banks``), since the first codes all belong to one bank.
+    """
     sql = "SELECT cnaps_code, name, city_name, province_name, legal_name FROM branches ORDER BY cnaps_code"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    rows = directory.db.execute(sql).fetchall()
-    return [
+    branches = [
         BranchRecord(code, name, city or "", province or "", legal or "")
-        for code, name, city, province, legal in rows
+        for code, name, city, province, legal in directory.db.execute(sql)
     ]
+    if limit is None or limit >= len(branches):
+        return branches
+    return spread_over_banks(branches, limit, seed)
+
+
+def spread_over_banks(branches: list[BranchRecord], limit: int, seed: int) -> list[BranchRecord]:
+    """Return ``limit`` branches sampled in proportion to each bank's size, in code order.
+
+    Each bank's branches are shuffled and ranked by their position divided by the
+    bank's size, so every bank gets its first branch before any gets a second
+    (when ``limit`` allows) and larger banks get proportionally more.
+    """
+    rng = random.Random(seed)
+    by_bank: dict[str, list[BranchRecord]] = {}
+    for branch in branches:
+        by_bank.setdefault(branch.cnaps_code[:3], []).append(branch)
+    ranked = []
+    for bank in sorted(by_bank):
+        members = by_bank[bank]
+        rng.shuffle(members)
+        ranked.extend((position / len(members), rng.random(), branch) for position, branch in enumerate(members))
+    ranked.sort(key=lambda item: item[:2])
+    return sorted((branch for _, _, branch in ranked[:limit]), key=lambda branch: branch.cnaps_code)
 
 
 def generate_samples(
     directory: Directory, options: AugmentOptions, progress: Progress | None = None
 ) -> GenerationResult:
     """Run the rule stage and, when enabled, the LLM stage over the directory's branches."""
-    branches = read_branches(directory, options.max_branches)
+    branches = read_branches(directory, options.max_branches, options.seed)
     if not branches:
         raise DatasetError("the directory has no branches; import a directory file first")
     branch_count = directory.count()

@@ -26,7 +26,7 @@ class AugmentOptions:
     # Rule samples per branch, spread over ``kinds``; the official name counts as one.
     per_branch: int = 8
     kinds: tuple[str, ...] = RULE_KINDS
-    # Only the first ``max_branches`` branches (in code order); None means all. For quick runs.
+    # A seeded sample of this many branches, spread over the banks; None means all. For quick runs.
     max_branches: int | None = None
 
     use_llm: bool = True

@@ -7,6 +7,7 @@ A new mode adds its option to the decorator list and one line to the dispatch.
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 
 import click
 
-from core.i18n import tr
-from core.jobs import Progress
+from core.i18n import has, tr
+from core.jobs import Progress, ProgressSnapshot
 
 # Samples of the LLM printed by --check for a person to read.
 CHECK_SHOWN = 20
@@ -48,7 +49,7 @@ CHECK_SHOWN = 20
 @click.option("--from-feedback", is_flag=True, help=tr("feedback.from_feedback_help"))
 def augment_command(**params: Any) -> None:
     if params["llm_path"] is not None and params["no_llm"]:
-        raise click.UsageError("--llm and --no-llm exclude each other")
+        raise click.UsageError(tr("cli.llm_options_conflict"))
     if params["check_dir"] is not None:
         _run_check(params["check_dir"])
         return
@@ -138,37 +139,88 @@ def _run_from_feedback(params: dict[str, Any]) -> None:
 
 
 def _follow(worker: threading.Thread, progress: Progress) -> None:
-    """Draw a tqdm bar per stage on stderr until the worker ends; Ctrl-C cancels the job."""
-    from tqdm import tqdm
+    """Show progress on stderr until the worker ends; Ctrl-C cancels the job.
 
-    bar = None
-    stage = ""
+    A terminal gets a tqdm bar per stage. A pipe or a file gets a line when a
+    stage starts and at each quarter done, because a redrawn bar there is noise.
+    A stage that ends between two polls (0.2 s apart) may show no count.
+    """
+    shown = _StageBars() if sys.stderr.isatty() else _StageLines()
     try:
         while worker.is_alive():
             worker.join(timeout=0.2)
-            snapshot = progress.snapshot()
-            if snapshot.stage != stage:
-                if bar is not None:
-                    bar.close()
-                stage = snapshot.stage
-                bar = tqdm(
-                    total=snapshot.total or None,
-                    desc=tr(f"augment.stage.{stage}"),
-                    unit="",
-                    leave=False,
-                    dynamic_ncols=True,
-                )
-            if bar is not None:
-                bar.total = snapshot.total or None
-                bar.n = snapshot.done
-                bar.refresh()
+            shown.update(progress.snapshot())
     except KeyboardInterrupt:
         click.echo(tr("augment.cancelling"), err=True)
         progress.cancel()
         worker.join()
     finally:
-        if bar is not None:
-            bar.close()
+        shown.close(progress.snapshot())
+
+
+class _StageLines:
+    """Progress as plain lines: the stage's name when it starts, then its count at each quarter."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+        self.next_quarter = 1
+
+    def update(self, snapshot: ProgressSnapshot) -> None:
+        if not snapshot.stage:
+            return
+        stage = _stage_name(snapshot.stage)
+        if snapshot.stage != self.stage:
+            self.stage = snapshot.stage
+            self.next_quarter = 1
+            click.echo(tr("cli.stage_started", stage=stage), err=True)
+        if not snapshot.total:
+            return
+        reached = False
+        while self.next_quarter <= 4 and snapshot.done * 4 >= snapshot.total * self.next_quarter:
+            self.next_quarter += 1
+            reached = True
+        if reached:
+            click.echo(tr("cli.stage_count", stage=stage, done=snapshot.done, total=snapshot.total), err=True)
+
+    def close(self, snapshot: ProgressSnapshot) -> None:
+        self.update(snapshot)
+
+
+class _StageBars:
+    """Progress as one tqdm bar per stage, without a rate, which jumps when a stage reports in batches."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.stage = ""
+
+    def update(self, snapshot: ProgressSnapshot) -> None:
+        from tqdm import tqdm
+
+        if snapshot.stage != self.stage:
+            self.close(snapshot)
+            self.stage = snapshot.stage
+            self.bar = tqdm(
+                total=snapshot.total or None,
+                desc=_stage_name(self.stage),
+                bar_format="{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+                if snapshot.total
+                else "{desc}：{n_fmt} [{elapsed}]",
+                leave=False,
+                dynamic_ncols=True,
+            )
+        if self.bar is not None:
+            self.bar.total = snapshot.total or None
+            self.bar.n = snapshot.done
+            self.bar.refresh()
+
+    def close(self, snapshot: ProgressSnapshot) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _stage_name(stage: str) -> str:
+    return tr(f"augment.stage.{stage}") if has(f"augment.stage.{stage}") else stage
 
 
 def summary_lines(manifest) -> list[str]:
