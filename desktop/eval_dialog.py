@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -113,13 +114,16 @@ class EvaluateDialog(QDialog):
         self.summary_label = QLabel(tr("gui.eval.hint"))
         self.summary_label.setObjectName("evalSummary")
         self.summary_label.setWordWrap(True)
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.charts = QGridLayout()
         buttons = button_box(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(path_row)
-        layout.addWidget(self.summary_label)
+        # The label takes no spare height, so before a run its hint sits under the path row
+        # and the empty chart area below takes the space.
+        layout.addWidget(self.summary_label, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(self.charts, 1)
         layout.addWidget(buttons)
 

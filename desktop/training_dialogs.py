@@ -29,7 +29,7 @@ from core.paths import datasets_dir
 from desktop.jobs import JobHost
 from desktop.operations.training import generate_training_data, retrain_model
 from desktop.settings import AppSettings, load_settings
-from desktop.widgets import button_box
+from desktop.widgets import button_box, fit_path_field
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class GenerateDialog(QDialog):
         self.budget_minutes.setSuffix(tr("gui.generate.minutes_suffix"))
         self.out_edit = QLineEdit(str(datasets_dir() / datetime.now().strftime("data-%Y%m%d-%H%M%S")))
         self.out_edit.setObjectName("generateOutput")
+        fit_path_field(self.out_edit)
 
         form = QFormLayout()
         form.addRow(tr("gui.generate.per_branch"), self.per_branch)
@@ -179,10 +180,21 @@ class RetrainDialog(QDialog):
         self._db_path = db_path
         self.report: Any = None
 
+        # Left empty, the field means the newest generated data at the time 开始训练 is
+        # pressed, so data generated while this dialog is open is used.
         latest = latest_dataset(datasets_dir())
-        self.data_edit = QLineEdit(str(latest) if latest else "")
+        self.data_edit = QLineEdit()
         self.data_edit.setObjectName("retrainData")
+        self.data_edit.setPlaceholderText(
+            tr("gui.retrain.data_default", path=str(latest))
+            if latest
+            else tr("gui.retrain.data_default_none")
+        )
+        self.data_edit.setToolTip(self.data_edit.placeholderText())
+        fit_path_field(self.data_edit)
         self.epochs = QDoubleSpinBox()
+        self.epochs.setDecimals(1)  # training takes fractional epochs, so not an integer box
+        self.epochs.setSingleStep(1)
         self.epochs.setRange(0.1, 100)
         self.epochs.setValue(3)
         self.max_steps = QSpinBox()
@@ -225,8 +237,16 @@ class RetrainDialog(QDialog):
             threads=settings.cpu_threads,
         )
 
+    def data_dir(self) -> Path | None:
+        """Return the chosen data folder, or the newest generated one when the field is empty."""
+        text = self.data_edit.text().strip()
+        return Path(text) if text else latest_dataset(datasets_dir())
+
     def start(self) -> None:
-        data_dir = Path(self.data_edit.text())
+        data_dir = self.data_dir()
+        if data_dir is None:
+            self.status_label.setText(tr("gui.retrain.data_default_none"))
+            return
         if not (data_dir / "manifest.json").is_file():
             self.status_label.setText(tr("gui.retrain.no_data", path=str(data_dir)))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 
 from core.i18n import tr
 
@@ -61,3 +61,25 @@ def button_box(buttons: QDialogButtonBox.StandardButton) -> QDialogButtonBox:
     box = QDialogButtonBox(buttons)
     localize_buttons(box)
     return box
+
+
+# Widest a path field grows to fit its text, in pixels; a longer path scrolls.
+PATH_FIELD_MAX_WIDTH = 720
+
+
+def fit_path_field(edit: QLineEdit) -> None:
+    """Widen ``edit`` to show its whole path and show the path's start, not its end.
+
+    A QLineEdit given a long text scrolls to the cursor at the end, so only the
+    last folder name showed. The full path is also the tooltip, kept current.
+    """
+
+    def fit(text: str) -> None:
+        margin = 4 * edit.fontMetrics().averageCharWidth()
+        wanted = edit.fontMetrics().horizontalAdvance(text) + margin
+        edit.setMinimumWidth(min(max(wanted, edit.sizeHint().width()), PATH_FIELD_MAX_WIDTH))
+        edit.setToolTip(text)
+
+    fit(edit.text())
+    edit.setCursorPosition(0)
+    edit.textChanged.connect(fit)
