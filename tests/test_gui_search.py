@@ -349,3 +349,15 @@ def test_cli_and_gui_share_score_terms():
         query="知春路", normalized="知春路", answer=candidate, confidence=0.9, candidates=[candidate]
     )
     assert tr("gui.detail.confidence") in "\n".join(format_result(answered))
+
+
+def test_typing_during_engine_load_is_searched(qtbot, db_path):
+    window = MainWindow(db_path)
+    qtbot.addWidget(window)
+    window.show()
+    # Typed at once: the engine is usually still loading, and the text waits for it.
+    window.search.setText(ANSWERED)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=LOAD_TIMEOUT_MS)
+    assert window.result.query == ANSWERED
+    assert window.result.answer.cnaps_code == ZHICHUNLU
+    window.close()
