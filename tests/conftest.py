@@ -1,13 +1,16 @@
+"""Shared fixtures: directory databases, a tiny trained NER model and a lookup engine."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
 # --- store fixtures: directory databases in tmp_path -------------------------------
-import shutil as _store_shutil
-from pathlib import Path as _StorePath
-
-import pytest as _store_pytest
-
-STORE_DATA = _StorePath(__file__).resolve().parent / "data"
+STORE_DATA = Path(__file__).resolve().parent / "data"
 
 
-@_store_pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True)
 def bankcode_home(tmp_path_factory, monkeypatch):
     """Point BANKCODE_HOME at a fresh folder so no test touches the real user data."""
     home = tmp_path_factory.mktemp("bankcode_home")
@@ -15,7 +18,7 @@ def bankcode_home(tmp_path_factory, monkeypatch):
     return home
 
 
-@_store_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory):
     """A database file holding the embedded demo directory, built once per session."""
     from core.store import open_directory
@@ -25,19 +28,19 @@ def demo_db_template(tmp_path_factory):
     return path
 
 
-@_store_pytest.fixture
+@pytest.fixture
 def demo_directory(demo_db_template, tmp_path):
     """A writable copy of the demo directory database, opened; closed after the test."""
     from core.store import open_directory
 
     path = tmp_path / "directory.sqlite"
-    _store_shutil.copyfile(demo_db_template, path)
+    shutil.copyfile(demo_db_template, path)
     directory = open_directory(path)
     yield directory
     directory.close()
 
 
-@_store_pytest.fixture
+@pytest.fixture
 def empty_directory(tmp_path):
     """A migrated database with no branches, opened; closed after the test."""
     from core.store import open_directory
@@ -48,7 +51,6 @@ def empty_directory(tmp_path):
 
 
 # --- ner fixtures: a tiny NER model trained once per session ------------------------
-import json as _ner_json
 
 # A 2-layer, 64-wide model that learns the rule-built data in about 10 s on 2 cores.
 NER_TINY_SETTINGS = {
@@ -66,7 +68,7 @@ NER_TINY_SETTINGS = {
 }
 
 
-@_store_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def ner_data_dir(tmp_path_factory):
     """Rule-built labelled queries from 400 demo names; dev and test are drawn from train.
 
@@ -88,14 +90,14 @@ def ner_data_dir(tmp_path_factory):
     return data_dir
 
 
-@_store_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def ner_tiny_config():
     from core.ner.config import config_from_dict
 
     return config_from_dict(dict(NER_TINY_SETTINGS))
 
 
-@_store_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def ner_tiny_report(ner_data_dir, ner_tiny_config, tmp_path_factory):
     """The ``TrainReport`` of the tiny model, registered and activated in its own registry folder."""
     from core.ner.pipeline import train_and_register
@@ -105,13 +107,13 @@ def ner_tiny_report(ner_data_dir, ner_tiny_config, tmp_path_factory):
     return train_and_register(ner_data_dir, ner_tiny_config, registry=registry)
 
 
-@_store_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def ner_tiny_model_dir(ner_tiny_report):
     """The tiny model's folder (``ct2/``, ``head.npz``, ``vocab.txt`` ...); treat it as read-only."""
     return ner_tiny_report.path
 
 
-@_store_pytest.fixture
+@pytest.fixture
 def ner_tiny_model(ner_tiny_model_dir):
     """The tiny model loaded with the CPU runtime (a ``core.results.EntityExtractor``)."""
     from core.ner.runtime import NerModel, NerOptions
@@ -119,21 +121,21 @@ def ner_tiny_model(ner_tiny_model_dir):
     return NerModel(ner_tiny_model_dir, NerOptions(intra_threads=1))
 
 
-@_store_pytest.fixture
+@pytest.fixture
 def ner_user_model(ner_tiny_model_dir, bankcode_home):
     """The tiny model copied into the user's models folder and activated there."""
     from core.ner.registry import default_registry
 
-    target = _StorePath(bankcode_home) / "models" / ner_tiny_model_dir.name
-    _store_shutil.copytree(ner_tiny_model_dir, target)
-    version = _ner_json.loads((target / "config.json").read_text(encoding="utf-8"))["version"]
+    target = Path(bankcode_home) / "models" / ner_tiny_model_dir.name
+    shutil.copytree(ner_tiny_model_dir, target)
+    version = json.loads((target / "config.json").read_text(encoding="utf-8"))["version"]
     return default_registry().activate(version)
 
 
 # --- lookup fixtures: one engine over the demo directory, shared by the session -----
 
 
-@_store_pytest.fixture(scope="session")
+@pytest.fixture(scope="session")
 def lookup_engine(demo_db_template):
     """A ``LookupEngine`` over a read-only open of the demo directory (about 2 s to build)."""
     from core.lookup.engine import LookupEngine

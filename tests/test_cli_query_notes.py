@@ -35,8 +35,8 @@ def test_thirteen_digits_without_suggestions(demo_db):
     result = _query(demo_db, "1234567890123")
     assert result.exit_code == 1
     assert (
-        "说明：输入的 1234567890123 有 13 位数字，联行号是 12 位，目录中也没有与它相差一位的联行号。请核对号码。"
-        in result.output.splitlines()
+        "说明：输入的 1234567890123 有 13 位数字，联行号是 12 位，"
+        "目录中也没有与它相差一位的联行号。请核对号码。" in result.output.splitlines()
     )
 
 
@@ -59,7 +59,9 @@ def test_code_beside_other_bank_not_answered(demo_db, text):
     ]
 
 
-@pytest.mark.parametrize("text", ["102100020794 工行", "102100020794", "中国工商银行北京知春路支行 102100020794"])
+@pytest.mark.parametrize(
+    "text", ["102100020794 工行", "102100020794", "中国工商银行北京知春路支行 102100020794"]
+)
 def test_code_beside_its_bank_answered(demo_db, text):
     result = _query(demo_db, text)
     assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ def _demo_rows(count: int) -> list[tuple[str, str]]:
     with DEMO_CSV.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader)
-        return [(row[0], row[1]) for row, _ in zip(reader, range(count))]
+        return [(row[0], row[1]) for row in itertools.islice(reader, count)]
 
 
 def _write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
@@ -52,7 +53,8 @@ def test_replace_rejects_large_removal(tmp_path):
 
     assert result.exit_code == 2
     assert result.output.splitlines() == [
-        "文件 small.csv 只有 3 行有效数据，替换导入会删除行号库现有 10 个网点中的 7 个，已停止，行号库未作任何修改。",
+        "文件 small.csv 只有 3 行有效数据，替换导入会删除行号库现有 10 个网点中的 7 个，"
+        "已停止，行号库未作任何修改。",
         "  确实要用这个文件替换整个行号库：加 --replace 重新运行。",
         "  只想新增和更新网点、不删除：加 --merge 重新运行。",
     ]
@@ -96,7 +98,8 @@ def test_first_import_over_demo_is_not_blocked(tmp_path):
 
 
 def test_replace_and_merge_together_is_a_usage_error(tmp_path):
-    result = _import(str(STORE_DATA / "import.json"), "--db", str(tmp_path / "x.sqlite"), "--merge", "--replace")
+    db = tmp_path / "x.sqlite"
+    result = _import(str(STORE_DATA / "import.json"), "--db", str(db), "--merge", "--replace")
     assert result.exit_code == 2
     assert "--replace 和 --merge 只能选一个" in result.output
 
@@ -149,15 +152,17 @@ def test_skipped_rows_sorted_by_line(tmp_path):
 def test_repaired_codes_counted_not_logged(tmp_path):
     rows = _demo_rows(4)
     path = tmp_path / "excelish.csv"
-    path.write_text(
-        "行号,行名\n" + "".join(f"{code}.0,{name}\n" for code, name in rows), encoding="utf-8"
-    )
+    path.write_text("行号,行名\n" + "".join(f"{code}.0,{name}\n" for code, name in rows), encoding="utf-8")
     env = {**os.environ, "BANKCODE_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-m", "core.cli.main", "import", str(path), "--db", str(tmp_path / "x.sqlite")]
 
     quiet = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     verbose = subprocess.run(
-        [*command[:3], "-v", *command[3:], "--merge"], cwd=REPO, env=env, capture_output=True, text=True,
+        [*command[:3], "-v", *command[3:], "--merge"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 

@@ -93,7 +93,9 @@ def spread_over_banks(branches: list[BranchRecord], limit: int, seed: int) -> li
     for bank in sorted(by_bank):
         members = by_bank[bank]
         rng.shuffle(members)
-        ranked.extend((position / len(members), rng.random(), branch) for position, branch in enumerate(members))
+        ranked.extend(
+            (position / len(members), rng.random(), branch) for position, branch in enumerate(members)
+        )
     ranked.sort(key=lambda item: item[:2])
     return sorted((branch for _, _, branch in ranked[:limit]), key=lambda branch: branch.cnaps_code)
 

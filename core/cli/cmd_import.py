@@ -20,9 +20,13 @@ def _change_lines(kind: str, changes, count: int) -> list[str]:
     lines = []
     for change in changes:
         if kind == "renamed":
-            lines.append(
-                tr("store.summary.renamed_line", code=change.cnaps_code, old=change.old_name, new=change.new_name)
+            line = tr(
+                "store.summary.renamed_line",
+                code=change.cnaps_code,
+                old=change.old_name,
+                new=change.new_name,
             )
+            lines.append(line)
         else:
             name = change.new_name if kind == "added" else change.old_name
             lines.append(tr(f"store.summary.{kind}_line", code=change.cnaps_code, name=name))
