@@ -162,16 +162,11 @@ def _rule_stage(
     return profiles, samples, seconds, cpu_seconds
 
 
-def _llm_stage(
-    profiles: list[BranchProfile],
-    rule_samples_so_far: list[Sample],
-    aligner: VariantAligner,
-    options: AugmentOptions,
-    progress: Progress | None,
-) -> tuple[list[Sample], LLMReport]:
+def load_variant_model(options: AugmentOptions) -> VariantModel:
+    """Load the GGUF model and prompts that ``options`` name (the bundled model when none is set)."""
     prompts = load_prompts(options.prompts_path)
     model_path = Path(options.llm_model_path) if options.llm_model_path else default_model_path()
-    model = VariantModel(
+    return VariantModel(
         model_path,
         prompts,
         n_threads=options.n_threads,
@@ -179,6 +174,16 @@ def _llm_stage(
         seed=options.seed,
         max_tokens=options.llm_max_tokens,
     )
+
+
+def _llm_stage(
+    profiles: list[BranchProfile],
+    rule_samples_so_far: list[Sample],
+    aligner: VariantAligner,
+    options: AugmentOptions,
+    progress: Progress | None,
+) -> tuple[list[Sample], LLMReport]:
+    model = load_variant_model(options)
 
     # Head offices have no branch name to align, so every variant of theirs would be rejected.
     eligible = {profile.cnaps_code: profile for profile in profiles if not profile.is_head_office}

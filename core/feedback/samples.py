@@ -21,16 +21,13 @@ import logging
 import random
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from core.augment.align import VariantAligner
-from core.augment.generate import BranchRecord, known_names
-from core.augment.gguf import default_model_path
-from core.augment.llm import VariantModel, branch_seed, generate_llm_samples
+from core.augment.generate import BranchRecord, known_names, load_variant_model
+from core.augment.llm import branch_seed, generate_llm_samples
 from core.augment.options import AugmentOptions
 from core.augment.profile import BranchProfile, ProfileBuilder
-from core.augment.prompts import load_prompts
 from core.augment.rules import rule_samples
 from core.augment.samples import Sample, Segment, make_sample, segments_of
 from core.feedback.record import alias_key, list_corrections
@@ -201,16 +198,7 @@ def _llm_samples(
     options: AugmentOptions,
     progress: Progress | None,
 ) -> list[Sample]:
-    prompts = load_prompts(options.prompts_path)
-    model_path = Path(options.llm_model_path) if options.llm_model_path else default_model_path()
-    model = VariantModel(
-        model_path,
-        prompts,
-        n_threads=options.n_threads,
-        n_ctx=options.n_ctx,
-        seed=options.seed,
-        max_tokens=options.llm_max_tokens,
-    )
+    model = load_variant_model(options)
     existing: dict[str, set[str]] = {}
     for sample in existing_samples:
         existing.setdefault(sample["cnaps_code"], set()).add(sample["text"])
