@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core.names.gazetteer import (
@@ -151,22 +151,7 @@ class BankMatcher:
 
     def find(self, text: str) -> tuple[int, int, BankRef] | None:
         """Return the longest bank mention in ``text`` as ``(start, end, ref)``, or None."""
-        best: tuple[int, int, BankRef] | None = None
-        for start in range(len(text)):
-            longest = min(self.max_form_length, len(text) - start)
-            for length in range(longest, 1, -1):
-                form = text[start : start + length]
-                ref = self.forms.get(form)
-                if ref is None:
-                    continue
-                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(
-                    text, start + length
-                ):
-                    continue
-                if best is None or length > best[1] - best[0]:
-                    best = (start, start + length, ref)
-                break
-        return best
+        return self._longest_mention(text, lambda start, end: self.forms.get(text[start:end]))
 
     def find_by_sound(self, text: str) -> tuple[int, int, BankRef] | None:
         """Return the longest bank mention that sounds like a bank name ("建荥" for "建行").
@@ -175,21 +160,35 @@ class BankMatcher:
         query they collide with ordinary words ("中心" sounds like "中信").
         """
         sounds = pinyin_key(text)
+        return self._longest_mention(
+            text, lambda start, end: self.sounds.get(sounds[start:end]), two_chars_at_start_only=True
+        )
+
+    def _longest_mention(
+        self,
+        text: str,
+        lookup: Callable[[int, int], BankRef | None],
+        two_chars_at_start_only: bool = False,
+    ) -> tuple[int, int, BankRef] | None:
+        """Return the longest span ``text[start:end]`` that ``lookup`` maps to a bank, or None.
+
+        At each start the longest matching span wins. A span that is also an everyday
+        word is skipped when a street suffix follows it ("平安" in "平安大街").
+        """
         best: tuple[int, int, BankRef] | None = None
         for start in range(len(text)):
             longest = min(self.max_form_length, len(text) - start)
             for length in range(longest, 1, -1):
-                if length == 2 and start > 0:
+                if two_chars_at_start_only and length == 2 and start > 0:
                     break
-                ref = self.sounds.get(sounds[start : start + length])
+                end = start + length
+                ref = lookup(start, end)
                 if ref is None:
                     continue
-                if _may_be_street(text[start : start + length], ref) and _STREET_AFTER.match(
-                    text, start + length
-                ):
+                if _may_be_street(text[start:end], ref) and _STREET_AFTER.match(text, end):
                     continue
                 if best is None or length > best[1] - best[0]:
-                    best = (start, start + length, ref)
+                    best = (start, end, ref)
                 break
         return best
 
