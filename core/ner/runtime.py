@@ -34,8 +34,9 @@ class NerOptions:
     # type the model was saved with, "float32" dequantizes an int8 model on load.
     compute_type: str = "int8"
     # OpenMP threads used inside one forward pass; 0 lets CTranslate2 choose. One is the
-    # default because a query is about a dozen tokens. On a shared 2-core machine the p50
-    # per query was 0.55 ms with 1 thread and 4.96 ms with 2 (build/bench_ner.py).
+    # default because a query is about a dozen tokens. On a 2-core machine the p50 per
+    # query was 0.55 ms with 1 thread, and 0.99 ms (idle) to 4.96 ms (busy) with 2,
+    # measured with build/bench_ner.py.
     intra_threads: int = 1
     # Batches that may run in parallel, each with intra_threads threads.
     inter_threads: int = 1
