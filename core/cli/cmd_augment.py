@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from core.cli.worker import run_in_worker
 from core.i18n import has, tr
 from core.jobs import Progress, ProgressSnapshot
 
@@ -86,22 +87,13 @@ def _run_generate(params: dict[str, Any]) -> None:
     options = options_from_params(params)
     out_dir = params["out_dir"] or datasets_dir() / datetime.now().strftime("augment-%Y%m%d-%H%M%S")
     progress = Progress()
-    outcome: dict[str, Any] = {}
 
-    def run() -> None:
-        try:
-            with open_directory(params["db_path"]) as directory:
-                outcome["manifest"] = build_dataset(directory, out_dir, options, progress)
-        except BaseException as error:  # handed to the main thread, which re-raises it
-            outcome["error"] = error
+    def build() -> Any:
+        with open_directory(params["db_path"]) as directory:
+            return build_dataset(directory, out_dir, options, progress)
 
-    # sqlite connections belong to the thread that opened them, so the worker opens its own.
-    worker = threading.Thread(target=run, name="bankcode-augment", daemon=True)
-    worker.start()
-    _follow(worker, progress)
-    if "error" in outcome:
-        raise outcome["error"]
-    for line in summary_lines(outcome["manifest"]):
+    manifest = run_in_worker("bankcode-augment", build, progress, _follow)
+    for line in summary_lines(manifest):
         click.echo(line)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from core.cli.worker import run_in_worker
 from core.i18n import tr
 from core.jobs import Progress
 
@@ -48,22 +49,11 @@ def train_command(
     registry = ModelRegistry(out_dir) if out_dir else default_registry()
 
     progress = Progress()
-    outcome: dict[str, TrainReport | BaseException] = {}
 
-    def run() -> None:
-        try:
-            outcome["report"] = train_and_register(
-                data_dir, config, base=base, progress=progress, registry=registry
-            )
-        except BaseException as error:  # handed to the main thread, which re-raises it
-            outcome["error"] = error
+    def train() -> TrainReport:
+        return train_and_register(data_dir, config, base=base, progress=progress, registry=registry)
 
-    worker = threading.Thread(target=run, name="bankcode-train", daemon=True)
-    worker.start()
-    _follow(worker, progress)
-    if "error" in outcome:
-        raise outcome["error"]
-    _print_report(outcome["report"])
+    _print_report(run_in_worker("bankcode-train", train, progress, _follow))
 
 
 def _follow(worker: threading.Thread, progress: Progress) -> None:
