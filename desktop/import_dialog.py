@@ -88,14 +88,16 @@ class ImportDialog(QDialog):
         self.replace_button.setToolTip(tr("gui.import.mode_replace_tip"))
         self.merge_button = QRadioButton(tr("gui.import.mode_merge"))
         self.merge_button.setToolTip(tr("gui.import.mode_merge_tip"))
-        self.merge_button.setChecked(True)
+        # Replace by default, as `bankcode import` does, so the removals of a new full
+        # directory are recorded the same way from both; the guard asks before a large one.
+        self.replace_button.setChecked(True)
         modes = QButtonGroup(page)
         modes.addButton(self.replace_button)
         modes.addButton(self.merge_button)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel(tr("gui.import.mode")))
-        mode_row.addWidget(self.merge_button)
         mode_row.addWidget(self.replace_button)
+        mode_row.addWidget(self.merge_button)
         mode_row.addStretch(1)
 
         self.buttons = button_box(QDialogButtonBox.StandardButton.Cancel)

@@ -70,9 +70,16 @@ def test_preview_of_missing_file_disables_import(dialog, tmp_path):
     assert not import_dialog.start_button.isEnabled()
 
 
+def test_import_mode_defaults_to_replace(dialog, gbk_file):
+    import_dialog, _ = dialog
+    import_dialog.load_preview(gbk_file)
+    assert import_dialog.mode() == "replace"
+
+
 def test_import_merge_shows_difference(qtbot, dialog, gbk_file, db_path):
     import_dialog, host = dialog
     import_dialog.load_preview(gbk_file)
+    import_dialog.merge_button.setChecked(True)
     assert import_dialog.mode() == "merge"
     with qtbot.waitSignal(host.changed, timeout=30_000) as changed:
         qtbot.mouseClick(import_dialog.start_button, Qt.MouseButton.LeftButton)
@@ -153,6 +160,7 @@ def test_import_without_changes_says_so(qtbot, dialog, gbk_file, db_path):
         directory.close()
     import_dialog, host = dialog
     import_dialog.load_preview(gbk_file)
+    import_dialog.merge_button.setChecked(True)
     with qtbot.waitSignal(host.changed, timeout=30_000):
         import_dialog.start_import()
     assert import_dialog.outcome.changes == []
