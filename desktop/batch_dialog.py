@@ -9,13 +9,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.batch import BatchSummary, TablePreview, preview_table
-from core.i18n import describe_error, tr
+from core.i18n import tr
 from desktop.jobs import JobHost
 from desktop.operations.batch import run_batch_file
-from desktop.widgets import button_box
+from desktop.widgets import browse_row, error_html, start_button_box
 
 logger = logging.getLogger(__name__)
 
@@ -50,22 +47,14 @@ class BatchDialog(QDialog):
         self.in_edit = QLineEdit()
         self.in_edit.setObjectName("batchInput")
         self.in_edit.editingFinished.connect(lambda: self.load_file(Path(self.in_edit.text())))
-        browse_in = QPushButton(tr("gui.batch.browse"))
-        browse_in.clicked.connect(self._browse_input)
-        in_row = QHBoxLayout()
-        in_row.addWidget(self.in_edit, 1)
-        in_row.addWidget(browse_in)
+        in_row = browse_row(self.in_edit, tr("gui.batch.browse"), self._browse_input)
 
         self.column_box = QComboBox()
         self.column_box.setObjectName("batchColumn")
 
         self.out_edit = QLineEdit()
         self.out_edit.setObjectName("batchOutput")
-        browse_out = QPushButton(tr("gui.batch.browse"))
-        browse_out.clicked.connect(self._browse_output)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out_edit, 1)
-        out_row.addWidget(browse_out)
+        out_row = browse_row(self.out_edit, tr("gui.batch.browse"), self._browse_output)
 
         form = QFormLayout()
         form.addRow(tr("gui.batch.input"), in_row)
@@ -78,14 +67,10 @@ class BatchDialog(QDialog):
         self.status_label.setObjectName("batchStatus")
         self.status_label.setWordWrap(True)
 
-        self.buttons = button_box(QDialogButtonBox.StandardButton.Close)
-        self.start_button = self.buttons.addButton(
-            tr("gui.batch.start"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.start_button = start_button_box(
+            tr("gui.batch.start"), "batchStart", self.start, self.reject
         )
-        self.start_button.setObjectName("batchStart")
         self.start_button.setEnabled(False)
-        self.start_button.clicked.connect(self.start)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -116,7 +101,7 @@ class BatchDialog(QDialog):
         try:
             preview = preview_table(path)
         except Exception as error:  # noqa: BLE001 - shown in the dialog; the clerk picks another file
-            self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+            self.status_label.setText(error_html(error))
             return
         self._preview = preview
         self.in_edit.setText(str(path))
@@ -169,5 +154,5 @@ class BatchDialog(QDialog):
         self.start_button.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:
-        self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+        self.status_label.setText(error_html(error))
         self.start_button.setEnabled(True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 from dataclasses import dataclass, field
@@ -23,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import describe_error, has, tr
+from core.i18n import has, tr
 from core.results import ENTITY_LABELS
 from desktop.charts import BarChart
 from desktop.jobs import JobHost
 from desktop.operations.training import evaluate_engine
-from desktop.widgets import button_box
+from desktop.widgets import button_box, error_html
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +141,7 @@ class EvaluateDialog(QDialog):
         evaluate_engine(self, self._host, self._db_path, path, self._done).failure(self._failed)
 
     def _failed(self, error: BaseException) -> None:
-        self.summary_label.setText(
-            f'<span style="color:#b00020;">{html.escape(describe_error(error))}</span>'
-        )
+        self.summary_label.setText(error_html(error))
         self.start_button.setEnabled(True)
 
     def _done(self, report: Any) -> None:

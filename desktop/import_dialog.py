@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QRadioButton,
     QStackedWidget,
     QTableWidget,
@@ -28,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ImportFileError
-from core.i18n import describe_error, tr
+from core.i18n import tr
 from desktop.import_text import column_labels, outcome_summary, preview_summary
 from desktop.jobs import JobHost
 from desktop.operations.directory import ImportOutcome, import_directory_file
-from desktop.widgets import button_box, localize_buttons
+from desktop.widgets import browse_row, button_box, error_html, localize_buttons, start_button_box
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +68,7 @@ class ImportDialog(QDialog):
         self.path_edit.setObjectName("importPath")
         self.path_edit.setPlaceholderText(tr("gui.import.path_placeholder"))
         self.path_edit.editingFinished.connect(lambda: self.load_preview(Path(self.path_edit.text())))
-        browse = QPushButton(tr("gui.import.browse"))
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(browse)
+        path_row = browse_row(self.path_edit, tr("gui.import.browse"), self._browse)
 
         self.info_label = QLabel(tr("gui.import.no_file"))
         self.info_label.setObjectName("importInfo")
@@ -89,7 +84,7 @@ class ImportDialog(QDialog):
         self.merge_button = QRadioButton(tr("gui.import.mode_merge"))
         self.merge_button.setToolTip(tr("gui.import.mode_merge_tip"))
         # Replace by default, as `bankcode import` does, so the removals of a new full
-        # directory are recorded the same way from both; the guard asks before a large one.
+        # directory are recorded the same way from both. A large removal still needs confirming.
         self.replace_button.setChecked(True)
         modes = QButtonGroup(page)
         modes.addButton(self.replace_button)
@@ -100,14 +95,14 @@ class ImportDialog(QDialog):
         mode_row.addWidget(self.merge_button)
         mode_row.addStretch(1)
 
-        self.buttons = button_box(QDialogButtonBox.StandardButton.Cancel)
-        self.start_button = self.buttons.addButton(
-            tr("gui.import.start"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.start_button = start_button_box(
+            tr("gui.import.start"),
+            "importStart",
+            self.start_import,
+            self.reject,
+            close=QDialogButtonBox.StandardButton.Cancel,
         )
-        self.start_button.setObjectName("importStart")
         self.start_button.setEnabled(False)
-        self.start_button.clicked.connect(self.start_import)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(page)
         layout.addLayout(path_row)
@@ -135,7 +130,7 @@ class ImportDialog(QDialog):
             preview = preview_file(path, rows=PREVIEW_ROWS)
         except Exception as error:  # noqa: BLE001 - shown in the dialog; the clerk picks another file
             logger.warning("preview of %s failed: %s", path, error)
-            self.info_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+            self.info_label.setText(error_html(error))
             self.preview_table.clear()
             self.preview_table.setRowCount(0)
             return
@@ -188,7 +183,7 @@ class ImportDialog(QDialog):
         if isinstance(error, ImportFileError) and error.params.get("key") == "store.error_large_removal":
             self._confirm_replace(error.params)
             return
-        self.info_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+        self.info_label.setText(error_html(error))
         self.start_button.setEnabled(True)
 
     def _confirm_replace(self, params: dict[str, Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import InvalidQueryError
-from core.i18n import describe_error, tr
+from core.i18n import tr
 from core.results import Candidate, LookupResult
 from desktop.detail_pane import DetailPane
 from desktop.engine import EngineInfo
@@ -33,6 +32,7 @@ from desktop.menus import build_menus
 from desktop.query_view import QueryView
 from desktop.result_table import ResultTable
 from desktop.status_text import answer_html, engine_status
+from desktop.widgets import error_html
 
 logger = logging.getLogger(__name__)
 
@@ -221,9 +221,7 @@ class MainWindow(QMainWindow):
             self.answer_label.setText(tr("gui.answer.invalid"))
         else:
             logger.error("lookup of %r failed: %s", text, error)
-            self.answer_label.setText(
-                f'<span style="color:#b00020;">{html.escape(describe_error(error))}</span>'
-            )
+            self.answer_label.setText(error_html(error))
 
     def _show_result(self, result: LookupResult | None) -> None:
         self.result = result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,17 @@ def load_settings(db: Any) -> AppSettings:
     except TypeError:
         logger.warning("ignoring settings of the wrong type: %s", values)
         return AppSettings()
+
+
+def read_settings(db_path: Path | None) -> AppSettings:
+    """Open the directory database at ``db_path`` (None: the default one) and load its settings."""
+    from core.store import open_directory
+
+    directory = open_directory(db_path)
+    try:
+        return load_settings(directory.db)
+    finally:
+        directory.close()
 
 
 def save_settings(db: Any, settings: AppSettings) -> None:

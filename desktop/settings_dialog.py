@@ -12,10 +12,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,8 +22,8 @@ from PySide6.QtWidgets import (
 from core.i18n import tr
 from core.lookup.engine import CONFIDENCE_THRESHOLD
 from desktop.jobs import Changes, JobHost, present_error
-from desktop.settings import AppSettings, load_settings, save_settings
-from desktop.widgets import button_box
+from desktop.settings import AppSettings, read_settings, save_settings
+from desktop.widgets import browse_row, button_box
 
 
 class SettingsDialog(QDialog):
@@ -37,16 +35,12 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(tr("gui.settings.title"))
         self._host = host
         self._db_path = db_path
-        current = self._load()
+        current = read_settings(db_path)
 
         self.gguf_edit = QLineEdit(current.gguf_path)
         self.gguf_edit.setObjectName("settingsGguf")
         self.gguf_edit.setPlaceholderText(tr("gui.settings.gguf_default"))
-        browse = QPushButton(tr("gui.settings.browse"))
-        browse.clicked.connect(self._browse)
-        gguf_row = QHBoxLayout()
-        gguf_row.addWidget(self.gguf_edit, 1)
-        gguf_row.addWidget(browse)
+        gguf_row = browse_row(self.gguf_edit, tr("gui.settings.browse"), self._browse)
 
         self.threads = QSpinBox()
         self.threads.setObjectName("settingsThreads")
@@ -87,15 +81,6 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-
-    def _load(self) -> AppSettings:
-        from core.store import open_directory
-
-        directory = open_directory(self._db_path)
-        try:
-            return load_settings(directory.db)
-        finally:
-            directory.close()
 
     def _on_custom_toggled(self, checked: bool) -> None:
         self.threshold.setEnabled(checked)

@@ -10,26 +10,24 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from core.errors import BankcodeError
-from core.i18n import describe_error, tr
+from core.i18n import tr
 from core.paths import datasets_dir
 from desktop.jobs import JobHost
 from desktop.operations.training import generate_training_data, retrain_model
-from desktop.settings import AppSettings, load_settings
-from desktop.widgets import button_box, fit_path_field
+from desktop.settings import AppSettings, read_settings
+from desktop.widgets import browse_row, error_html, fit_path_field, start_button_box
 
 logger = logging.getLogger(__name__)
 
@@ -42,32 +40,41 @@ def latest_dataset(root: Path) -> Path | None:
     return max(folders, key=lambda path: path.stat().st_mtime, default=None)
 
 
-def _read_settings(db_path: Path | None) -> AppSettings:
-    from core.store import open_directory
-
-    directory = open_directory(db_path)
-    try:
-        return load_settings(directory.db)
-    finally:
-        directory.close()
-
-
 def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QHBoxLayout:
-    browse = QPushButton(tr("gui.training.browse"))
-
     def choose() -> None:
         path = QFileDialog.getExistingDirectory(parent, title, edit.text())
         if path:
             edit.setText(path)
 
-    browse.clicked.connect(choose)
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    row.addWidget(browse)
-    return row
+    return browse_row(edit, tr("gui.training.browse"), choose)
 
 
-class GenerateDialog(QDialog):
+class _OptionsDialog(QDialog):
+    """An option form above a status line, with 关闭 and a start button that runs one job."""
+
+    def _finish_layout(self, form: QFormLayout, area: str) -> None:
+        """Add the status line and buttons below ``form``; ``area`` names the ``gui.AREA.*`` texts."""
+        self.status_label = QLabel(tr(f"gui.{area}.hint"))
+        self.status_label.setObjectName(f"{area}Status")
+        self.status_label.setWordWrap(True)
+        self.buttons, self.start_button = start_button_box(
+            tr(f"gui.{area}.start"), f"{area}Start", self.start, self.reject
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.buttons)
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def _failed(self, error: BaseException) -> None:
+        self.status_label.setText(error_html(error))
+        self.start_button.setEnabled(True)
+
+
+class GenerateDialog(_OptionsDialog):
     """Options of ``build_dataset``; the GGUF file and threads come from 设置."""
 
     def __init__(self, parent: QWidget, host: JobHost, db_path: Path | None) -> None:
@@ -104,22 +111,7 @@ class GenerateDialog(QDialog):
         form.addRow(tr("gui.generate.llm_branches"), self.llm_branches)
         form.addRow(tr("gui.generate.budget"), self.budget_minutes)
         form.addRow(tr("gui.generate.output"), _folder_row(self.out_edit, self, tr("gui.generate.output")))
-
-        self.status_label = QLabel(tr("gui.generate.hint"))
-        self.status_label.setObjectName("generateStatus")
-        self.status_label.setWordWrap(True)
-        self.buttons = button_box(QDialogButtonBox.StandardButton.Close)
-        self.start_button = self.buttons.addButton(
-            tr("gui.generate.start"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.start_button.setObjectName("generateStart")
-        self.start_button.clicked.connect(self.start)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.buttons)
+        self._finish_layout(form, "generate")
 
     def options(self, settings: AppSettings) -> Any:
         from core.augment.options import AugmentOptions, default_threads
@@ -136,9 +128,9 @@ class GenerateDialog(QDialog):
 
     def start(self) -> None:
         try:
-            options = self.options(_read_settings(self._db_path))
+            options = self.options(read_settings(self._db_path))
         except (ValueError, BankcodeError) as error:  # invalid options or an unreadable database
-            self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
+            self.status_label.setText(error_html(error))
             return
         self.start_button.setEnabled(False)
         self.status_label.setText(tr("gui.generate.running"))
@@ -150,10 +142,6 @@ class GenerateDialog(QDialog):
     def _done(self, manifest: Any) -> None:
         self.manifest = manifest
         self.status_label.setText(manifest_text(manifest))
-        self.start_button.setEnabled(True)
-
-    def _failed(self, error: BaseException) -> None:
-        self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
         self.start_button.setEnabled(True)
 
 
@@ -169,7 +157,7 @@ def manifest_text(manifest: Any) -> str:
     )
 
 
-class RetrainDialog(QDialog):
+class RetrainDialog(_OptionsDialog):
     """Data folder and the few training settings a clerk may change; the rest keep their defaults."""
 
     def __init__(self, parent: QWidget, host: JobHost, db_path: Path | None) -> None:
@@ -210,22 +198,7 @@ class RetrainDialog(QDialog):
         form.addRow(tr("gui.retrain.epochs"), self.epochs)
         form.addRow(tr("gui.retrain.max_steps"), self.max_steps)
         form.addRow(tr("gui.retrain.min_f1"), self.min_f1)
-
-        self.status_label = QLabel(tr("gui.retrain.hint"))
-        self.status_label.setObjectName("retrainStatus")
-        self.status_label.setWordWrap(True)
-        self.buttons = button_box(QDialogButtonBox.StandardButton.Close)
-        self.start_button = self.buttons.addButton(
-            tr("gui.retrain.start"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.start_button.setObjectName("retrainStart")
-        self.start_button.clicked.connect(self.start)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.buttons)
+        self._finish_layout(form, "retrain")
 
     def config(self, settings: AppSettings) -> Any:
         from core.ner.config import TrainConfig
@@ -250,7 +223,7 @@ class RetrainDialog(QDialog):
         if not (data_dir / "manifest.json").is_file():
             self.status_label.setText(tr("gui.retrain.no_data", path=str(data_dir)))
             return
-        config = self.config(_read_settings(self._db_path))
+        config = self.config(read_settings(self._db_path))
         self.start_button.setEnabled(False)
         self.status_label.setText(tr("gui.retrain.running"))
         job = retrain_model(self, self._host, data_dir, config, self._done)
@@ -259,10 +232,6 @@ class RetrainDialog(QDialog):
     def _done(self, report: Any) -> None:
         self.report = report
         self.status_label.setText(report_text(report))
-        self.start_button.setEnabled(True)
-
-    def _failed(self, error: BaseException) -> None:
-        self.status_label.setText(f'<span style="color:#b00020;">{describe_error(error)}</span>')
         self.start_button.setEnabled(True)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QLineEdit, QMessageBox, QPushButton
 
-from core.i18n import tr
+from core.i18n import describe_error, tr
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +85,37 @@ def fit_path_field(edit: QLineEdit) -> None:
     fit(edit.text())
     edit.setCursorPosition(0)
     edit.textChanged.connect(fit)
+
+
+def start_button_box(
+    text: str,
+    object_name: str,
+    on_start: Callable[[], None],
+    on_reject: Callable[[], None],
+    close: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Close,
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """Return a button box with ``close`` and a start button labelled ``text``, and that button."""
+    box = button_box(close)
+    start = box.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    start.setObjectName(object_name)
+    start.clicked.connect(on_start)
+    box.rejected.connect(on_reject)
+    return box, start
+
+
+def browse_row(edit: QLineEdit, browse_text: str, on_browse: Callable[[], None]) -> QHBoxLayout:
+    """Lay out ``edit`` with a button labelled ``browse_text`` that calls ``on_browse``."""
+    browse = QPushButton(browse_text)
+    browse.clicked.connect(on_browse)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row
+
+
+ERROR_COLOR = "#b00020"
+
+
+def error_html(error: BaseException) -> str:
+    """Return ``error``'s Chinese description as rich text in the error color, HTML-escaped."""
+    return f'<span style="color:{ERROR_COLOR};">{html.escape(describe_error(error), quote=False)}</span>'
