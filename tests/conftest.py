@@ -41,6 +41,14 @@ def demo_directory(demo_db_template, tmp_path):
 
 
 @pytest.fixture
+def demo_db_path(demo_db_template, tmp_path):
+    """The path of a writable copy of the demo directory database, not opened."""
+    path = tmp_path / "directory.sqlite"
+    shutil.copyfile(demo_db_template, path)
+    return path
+
+
+@pytest.fixture
 def empty_directory(tmp_path):
     """A migrated database with no branches, opened; closed after the test."""
     from core.store import open_directory

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
 from core.cli.main import cli
 
 
-@pytest.fixture
-def demo_db(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
-
-
 def _query(db, text: str):
     return CliRunner().invoke(cli, ["query", text, "--db", str(db)])
 
 
-def test_eleven_digits_named_with_suggestions(demo_db):
-    result = _query(demo_db, "10555100511")
+def test_eleven_digits_named_with_suggestions(demo_db_path):
+    result = _query(demo_db_path, "10555100511")
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "未能确定，请从候选中选择：",
@@ -31,8 +22,8 @@ def test_eleven_digits_named_with_suggestions(demo_db):
     ]
 
 
-def test_thirteen_digits_without_suggestions(demo_db):
-    result = _query(demo_db, "1234567890123")
+def test_thirteen_digits_without_suggestions(demo_db_path):
+    result = _query(demo_db_path, "1234567890123")
     assert result.exit_code == 1
     assert (
         "说明：输入的 1234567890123 有 13 位数字，联行号是 12 位，"
@@ -41,15 +32,15 @@ def test_thirteen_digits_without_suggestions(demo_db):
 
 
 @pytest.mark.parametrize("bank", ["人民银行", "国家开发银行"])
-def test_bank_without_branches(demo_db, bank):
-    result = _query(demo_db, bank)
+def test_bank_without_branches(demo_db_path, bank):
+    result = _query(demo_db_path, bank)
     assert result.exit_code == 1
     assert f"说明：目录中没有“{bank}”的网点。如需查询该行，请导入包含该行网点的行号文件。" in result.output
 
 
 @pytest.mark.parametrize("text", ["102100020794 建行", "建行102100020794"])
-def test_code_beside_other_bank_not_answered(demo_db, text):
-    result = _query(demo_db, text)
+def test_code_beside_other_bank_not_answered(demo_db_path, text):
+    result = _query(demo_db_path, text)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "未能确定，请从候选中选择：",
@@ -62,7 +53,7 @@ def test_code_beside_other_bank_not_answered(demo_db, text):
 @pytest.mark.parametrize(
     "text", ["102100020794 工行", "102100020794", "中国工商银行北京知春路支行 102100020794"]
 )
-def test_code_beside_its_bank_answered(demo_db, text):
-    result = _query(demo_db, text)
+def test_code_beside_its_bank_answered(demo_db_path, text):
+    result = _query(demo_db_path, text)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1] == "联行号：102100020794"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -26,20 +25,13 @@ def candidate(code, name, score):
     return Candidate(code, name, score, "中国工商银行", "北京市", "北京市")
 
 
-@pytest.fixture
-def db_path(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
-
-
-def test_corrections_dialog_undo_and_import(qtbot, db_path, tmp_path):
+def test_corrections_dialog_undo_and_import(qtbot, demo_db_path, tmp_path):
     from desktop.corrections_dialog import CorrectionsDialog
 
-    with open_directory(db_path) as directory:
+    with open_directory(demo_db_path) as directory:
         apply_correction(directory, QUERY, CHOSEN, CONFUSED)
     reloads = []
-    dialog = CorrectionsDialog(None, db_path, lambda: reloads.append(True))
+    dialog = CorrectionsDialog(None, demo_db_path, lambda: reloads.append(True))
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 1).text() == QUERY
@@ -57,14 +49,14 @@ def test_corrections_dialog_undo_and_import(qtbot, db_path, tmp_path):
     lines = dialog.import_from(exported)
     assert lines[0].startswith("已导入 1 条")
     dialog.done(0)
-    with open_directory(db_path) as directory:
+    with open_directory(demo_db_path) as directory:
         assert [row.source for row in list_corrections(directory)] == ["imported"]
 
 
-def test_correction_reloads_engine_aliases(qtbot, db_path):
+def test_correction_reloads_engine_aliases(qtbot, demo_db_path):
     from desktop.main_window import MainWindow
 
-    window = MainWindow(db_path)
+    window = MainWindow(demo_db_path)
     qtbot.addWidget(window)
     try:
         qtbot.waitUntil(lambda: window.lookups.ready, timeout=60_000)
@@ -82,7 +74,7 @@ def test_correction_reloads_engine_aliases(qtbot, db_path):
 
 
 @pytest.mark.slow
-def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
+def test_learn_job_reports_round(qtbot, demo_db_path, ner_user_model, tmp_path):
     from core.augment.options import AugmentOptions
     from core.feedback.dataset import FeedbackDataOptions
     from core.feedback.learn import LearnOptions, default_learn_config
@@ -90,7 +82,7 @@ def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
     from desktop.jobs import JobHost
     from desktop.operations.feedback import learn_from_corrections
 
-    with open_directory(db_path) as directory:
+    with open_directory(demo_db_path) as directory:
         apply_correction(directory, QUERY, CHOSEN, CONFUSED)
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -106,7 +98,7 @@ def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
         data_dir=tmp_path / "round",
     )
     reports = []
-    learn_from_corrections(parent, host, db_path, reports.append, options)
+    learn_from_corrections(parent, host, demo_db_path, reports.append, options)
     qtbot.waitUntil(lambda: bool(reports) or not host.busy, timeout=120_000)
     host.wait_for_done(10_000)
     assert len(reports) == 1
@@ -120,10 +112,10 @@ def test_learn_job_reports_round(qtbot, db_path, ner_user_model, tmp_path):
     )
 
 
-def test_recorder_reports_replaced_correction(qtbot, db_path):
+def test_recorder_reports_replaced_correction(qtbot, demo_db_path):
     from desktop.feedback import FeedbackRecorder
 
-    recorder = FeedbackRecorder(db_path)
+    recorder = FeedbackRecorder(demo_db_path)
     answer = candidate(CONFUSED, "中国工商银行股份有限公司北京新华支行", 0.9)
     result = LookupResult(QUERY, QUERY, answer, [answer], 0.9)
     try:

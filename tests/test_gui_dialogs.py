@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -15,13 +14,6 @@ from desktop.jobs import Changes, JobHost
 from desktop.settings import AppSettings, load_settings, save_settings
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def db_path(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
 
 
 @pytest.fixture
@@ -43,13 +35,13 @@ def test_unreadable_setting_falls_back_to_default(demo_directory):
     assert load_settings(demo_directory.db).cpu_threads == 0
 
 
-def test_settings_dialog_saves_and_signals(qtbot, parent, db_path, tmp_path):
+def test_settings_dialog_saves_and_signals(qtbot, parent, demo_db_path, tmp_path):
     from desktop.settings_dialog import SettingsDialog
 
     gguf = tmp_path / "model.gguf"
     gguf.write_bytes(b"GGUF")
     host = JobHost(parent)
-    dialog = SettingsDialog(parent, host, db_path)
+    dialog = SettingsDialog(parent, host, demo_db_path)
     dialog.gguf_edit.setText(str(gguf))
     dialog.threads.setValue(1)
     dialog.custom_threshold.setChecked(True)
@@ -57,36 +49,36 @@ def test_settings_dialog_saves_and_signals(qtbot, parent, db_path, tmp_path):
     with qtbot.waitSignal(host.changed, timeout=5000) as changed:
         dialog.save()
     assert changed.args == [Changes(settings=True)]
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         assert load_settings(directory.db) == AppSettings(str(gguf), 1, 0.9)
     finally:
         directory.close()
 
 
-def test_settings_dialog_rejects_missing_gguf(parent, db_path, tmp_path):
+def test_settings_dialog_rejects_missing_gguf(parent, demo_db_path, tmp_path):
     from desktop.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(parent, JobHost(parent), db_path)
+    dialog = SettingsDialog(parent, JobHost(parent), demo_db_path)
     dialog.gguf_edit.setText(str(tmp_path / "missing.gguf"))
     dialog.save()
     assert "找不到大模型文件" in dialog.error_label.text()
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         assert load_settings(directory.db) == AppSettings()
     finally:
         directory.close()
 
 
-def test_threshold_setting_reaches_engine(db_path):
+def test_threshold_setting_reaches_engine(demo_db_path):
     from desktop.engine import open_engine
 
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         save_settings(directory.db, AppSettings(confidence_threshold=0.99))
     finally:
         directory.close()
-    opened = open_engine(db_path)
+    opened = open_engine(demo_db_path)
     try:
         assert opened.info.threshold == 0.99
         assert opened.info.last_import.startswith("demo_branches.csv (")
@@ -111,11 +103,11 @@ def test_about_shows_versions(parent):
     assert "行号.csv (2026-12-01T08:00:00+00:00)" in label_text
 
 
-def test_settings_dialog_shows_engine_default_threshold(parent, db_path):
+def test_settings_dialog_shows_engine_default_threshold(parent, demo_db_path):
     from core.lookup.engine import CONFIDENCE_THRESHOLD
     from desktop.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(parent, JobHost(parent), db_path)
+    dialog = SettingsDialog(parent, JobHost(parent), demo_db_path)
     assert not dialog.custom_threshold.isChecked()
     assert not dialog.threshold.isEnabled()
     assert dialog.threshold.value() == pytest.approx(CONFIDENCE_THRESHOLD)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -26,13 +25,6 @@ RENAMED_NAME = "中国工商银行股份有限公司北京新华街支行"
 
 
 @pytest.fixture
-def db_path(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
-
-
-@pytest.fixture
 def gbk_file(tmp_path):
     """A GBK CSV with a header, as bank staff export it from Excel."""
     path = tmp_path / "行号.csv"
@@ -42,11 +34,11 @@ def gbk_file(tmp_path):
 
 
 @pytest.fixture
-def dialog(qtbot, db_path):
+def dialog(qtbot, demo_db_path):
     parent = QWidget()
     qtbot.addWidget(parent)
     host = JobHost(parent)
-    dialog = ImportDialog(parent, host, db_path)
+    dialog = ImportDialog(parent, host, demo_db_path)
     yield dialog, host
     host.wait_for_done(10_000)
 
@@ -76,7 +68,7 @@ def test_import_mode_defaults_to_replace(dialog, gbk_file):
     assert import_dialog.mode() == "replace"
 
 
-def test_import_merge_shows_difference(qtbot, dialog, gbk_file, db_path):
+def test_import_merge_shows_difference(qtbot, dialog, gbk_file, demo_db_path):
     import_dialog, host = dialog
     import_dialog.load_preview(gbk_file)
     import_dialog.merge_button.setChecked(True)
@@ -102,7 +94,7 @@ def test_import_merge_shows_difference(qtbot, dialog, gbk_file, db_path):
     assert "新增 1 个" in summary
     assert "第 4 行" in summary
 
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         assert directory.get(NEW_CODE).name == NEW_NAME
         assert directory.get(RENAMED_CODE).name == RENAMED_NAME
@@ -111,7 +103,7 @@ def test_import_merge_shows_difference(qtbot, dialog, gbk_file, db_path):
         directory.close()
 
 
-def test_failed_import_leaves_directory_unchanged(qtbot, dialog, tmp_path, db_path):
+def test_failed_import_leaves_directory_unchanged(qtbot, dialog, tmp_path, demo_db_path):
     import_dialog, host = dialog
     bad = tmp_path / "bad.csv"
     bad.write_text("行号,行名\n12345,坏行号\n", encoding="utf-8")
@@ -125,7 +117,7 @@ def test_failed_import_leaves_directory_unchanged(qtbot, dialog, tmp_path, db_pa
         or "没有一行有效数据" in import_dialog.info_label.text()
     )
     assert import_dialog.start_button.isEnabled()
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         assert directory.count() == 12_130
     finally:
@@ -150,10 +142,10 @@ def test_preview_headerless_file_starts_at_line_1(dialog, tmp_path):
     assert labels == ["1", "2"]
 
 
-def test_import_without_changes_says_so(qtbot, dialog, gbk_file, db_path):
+def test_import_without_changes_says_so(qtbot, dialog, gbk_file, demo_db_path):
     from core.store import import_directory
 
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         import_directory(directory, gbk_file, mode="merge")
     finally:
@@ -169,16 +161,16 @@ def test_import_without_changes_says_so(qtbot, dialog, gbk_file, db_path):
 
 
 @pytest.fixture
-def merged_db_path(db_path, gbk_file):
+def merged_db_path(demo_db_path, gbk_file):
     """The demo directory after one merge import, so a replace is no longer exempt from the guard."""
     from core.store import import_directory
 
-    directory = open_directory(db_path)
+    directory = open_directory(demo_db_path)
     try:
         import_directory(directory, gbk_file, mode="merge")
     finally:
         directory.close()
-    return db_path
+    return demo_db_path
 
 
 def start_large_replace(qtbot, dialog, gbk_file):

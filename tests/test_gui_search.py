@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,15 +26,8 @@ LOAD_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def db_path(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
-
-
-@pytest.fixture
-def window(qtbot, db_path):
-    window = MainWindow(db_path)
+def window(qtbot, demo_db_path):
+    window = MainWindow(demo_db_path)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.lookups.ready, timeout=LOAD_TIMEOUT_MS)
@@ -80,12 +72,12 @@ def test_typing_demo_query_shows_code(qtbot, window):
     assert tr("gui.entity.BANK") in window.query_view.text()
 
 
-def test_enter_copies_code_and_logs_lookup(qtbot, window, db_path):
+def test_enter_copies_code_and_logs_lookup(qtbot, window, demo_db_path):
     search(qtbot, window, ANSWERED)
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert QGuiApplication.clipboard().text() == ZHICHUNLU
-    qtbot.waitUntil(lambda: count_rows(db_path, "lookup_log") == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: count_rows(demo_db_path, "lookup_log") == 1, timeout=10_000)
 
 
 def test_copy_button_and_ctrl_c(qtbot, window):
@@ -128,14 +120,14 @@ def test_unsure_result_lists_candidates(qtbot, window):
     assert window.confirm_button.text() == tr("gui.button.choose")
 
 
-def test_choosing_candidate_records_correction(qtbot, window, db_path):
+def test_choosing_candidate_records_correction(qtbot, window, demo_db_path):
     result = search(qtbot, window, AMBIGUOUS)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     chosen = result.candidates[1].cnaps_code
     qtbot.mouseClick(window.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: count_rows(db_path, "corrections") == 1, timeout=10_000)
-    directory = open_directory(db_path)
+    qtbot.waitUntil(lambda: count_rows(demo_db_path, "corrections") == 1, timeout=10_000)
+    directory = open_directory(demo_db_path)
     try:
         row = next(directory.db["corrections"].rows)
         assert (row["query"], row["chosen_code"], row["previous_code"]) == (AMBIGUOUS, chosen, None)
@@ -144,11 +136,11 @@ def test_choosing_candidate_records_correction(qtbot, window, db_path):
         directory.close()
 
 
-def test_confirming_answer_records_confirmation(qtbot, window, db_path):
+def test_confirming_answer_records_confirmation(qtbot, window, demo_db_path):
     search(qtbot, window, ANSWERED)
     qtbot.keyClick(window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: count_rows(db_path, "corrections") == 1, timeout=10_000)
-    directory = open_directory(db_path)
+    qtbot.waitUntil(lambda: count_rows(demo_db_path, "corrections") == 1, timeout=10_000)
+    directory = open_directory(demo_db_path)
     try:
         row = next(directory.db["corrections"].rows)
         assert (row["chosen_code"], row["previous_code"]) == (ZHICHUNLU, ZHICHUNLU)
@@ -177,11 +169,11 @@ def test_directory_change_reloads_engine(qtbot, window):
     assert window.lookups.info.branch_count == 12_130
 
 
-def test_result_left_on_screen_is_logged(qtbot, window, db_path):
+def test_result_left_on_screen_is_logged(qtbot, window, demo_db_path):
     window.feedback.set_pause_ms(200)
     search(qtbot, window, ANSWERED)
-    qtbot.waitUntil(lambda: count_rows(db_path, "lookup_log") == 1, timeout=10_000)
-    directory = open_directory(db_path)
+    qtbot.waitUntil(lambda: count_rows(demo_db_path, "lookup_log") == 1, timeout=10_000)
+    directory = open_directory(demo_db_path)
     try:
         row = next(directory.db["lookup_log"].rows)
         assert (row["query"], row["answer_code"]) == (ANSWERED, ZHICHUNLU)
@@ -189,14 +181,14 @@ def test_result_left_on_screen_is_logged(qtbot, window, db_path):
         directory.close()
 
 
-def test_typing_on_does_not_log_intermediate_results(qtbot, window, db_path):
+def test_typing_on_does_not_log_intermediate_results(qtbot, window, demo_db_path):
     window.feedback.set_pause_ms(60_000)
     search(qtbot, window, "工商银行")
     search(qtbot, window, ANSWERED)
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: count_rows(db_path, "lookup_log") == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: count_rows(demo_db_path, "lookup_log") == 1, timeout=10_000)
     qtbot.wait(300)
-    assert count_rows(db_path, "lookup_log") == 1
+    assert count_rows(demo_db_path, "lookup_log") == 1
 
 
 def test_status_bar_shows_engine_state(window):
@@ -351,8 +343,8 @@ def test_cli_and_gui_share_score_terms():
     assert tr("gui.detail.confidence") in "\n".join(format_result(answered))
 
 
-def test_typing_during_engine_load_is_searched(qtbot, db_path):
-    window = MainWindow(db_path)
+def test_typing_during_engine_load_is_searched(qtbot, demo_db_path):
+    window = MainWindow(demo_db_path)
     qtbot.addWidget(window)
     window.show()
     # Typed at once: the engine is usually still loading, and the text waits for it.

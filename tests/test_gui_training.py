@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,13 +26,6 @@ def host(qtbot):
 
 
 @pytest.fixture
-def db_path(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
-
-
-@pytest.fixture
 def tiny_config(ner_tiny_config):
     # The test checks the job and the switch of the active model, not model quality,
     # so any F1 passes the activation gate.
@@ -52,10 +44,10 @@ def generate(qtbot, host, parent, db_path, out_dir):
     return manifests[0]
 
 
-def test_generate_and_retrain_switch_active_model(qtbot, host, db_path, tmp_path, tiny_config):
+def test_generate_and_retrain_switch_active_model(qtbot, host, demo_db_path, tmp_path, tiny_config):
     host, parent = host
     previous = registry.active_model()
-    manifest = generate(qtbot, host, parent, db_path, tmp_path / "data")
+    manifest = generate(qtbot, host, parent, demo_db_path, tmp_path / "data")
     assert manifest.samples > 0
     assert (tmp_path / "data" / "train.jsonl").is_file()
 
@@ -72,7 +64,7 @@ def test_generate_and_retrain_switch_active_model(qtbot, host, db_path, tmp_path
 
     from desktop.engine import open_engine
 
-    opened = open_engine(db_path)  # what the lookup thread builds on Changes(model=True)
+    opened = open_engine(demo_db_path)  # what the lookup thread builds on Changes(model=True)
     try:
         assert opened.info.extractor == "model"
         assert opened.info.model_version == report.version
@@ -80,9 +72,9 @@ def test_generate_and_retrain_switch_active_model(qtbot, host, db_path, tmp_path
         opened.close()
 
 
-def test_cancelled_retrain_keeps_active_model(qtbot, host, db_path, tmp_path, tiny_config):
+def test_cancelled_retrain_keeps_active_model(qtbot, host, demo_db_path, tmp_path, tiny_config):
     host, parent = host
-    generate(qtbot, host, parent, db_path, tmp_path / "data")
+    generate(qtbot, host, parent, demo_db_path, tmp_path / "data")
     before = registry.active_model()
     versions_before = [info.version for info in registry.list_models()]
 

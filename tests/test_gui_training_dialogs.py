@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def db_path(demo_db_template, tmp_path):
-    path = tmp_path / "directory.sqlite"
-    shutil.copyfile(demo_db_template, path)
-    return path
-
-
-@pytest.fixture
 def parent(qtbot):
     widget = QWidget()
     qtbot.addWidget(widget)
@@ -41,8 +33,8 @@ def make_dataset(name):
     return folder
 
 
-def test_generate_output_shows_whole_path(qtbot, parent, db_path):
-    dialog = GenerateDialog(parent, JobHost(parent), db_path)
+def test_generate_output_shows_whole_path(qtbot, parent, demo_db_path):
+    dialog = GenerateDialog(parent, JobHost(parent), demo_db_path)
     qtbot.addWidget(dialog)
     dialog.show()
     edit = dialog.out_edit
@@ -52,11 +44,11 @@ def test_generate_output_shows_whole_path(qtbot, parent, db_path):
     assert edit.width() >= edit.fontMetrics().horizontalAdvance(edit.text())
 
 
-def test_retrain_data_field_defaults_to_latest(qtbot, parent, db_path):
+def test_retrain_data_field_defaults_to_latest(qtbot, parent, demo_db_path):
     make_dataset("data-1")
     latest = make_dataset("data-2")
     os.utime(latest, (latest.stat().st_atime, latest.stat().st_mtime + 10))  # newest by mtime
-    dialog = RetrainDialog(parent, JobHost(parent), db_path)
+    dialog = RetrainDialog(parent, JobHost(parent), demo_db_path)
     qtbot.addWidget(dialog)
     assert dialog.data_edit.text() == ""
     assert dialog.data_edit.placeholderText() == tr("gui.retrain.data_default", path=str(latest))
@@ -66,8 +58,8 @@ def test_retrain_data_field_defaults_to_latest(qtbot, parent, db_path):
     assert dialog.data_dir() == chosen
 
 
-def test_retrain_without_data_says_generate_first(qtbot, parent, db_path):
-    dialog = RetrainDialog(parent, JobHost(parent), db_path)
+def test_retrain_without_data_says_generate_first(qtbot, parent, demo_db_path):
+    dialog = RetrainDialog(parent, JobHost(parent), demo_db_path)
     qtbot.addWidget(dialog)
     assert dialog.data_edit.placeholderText() == tr("gui.retrain.data_default_none")
     assert dialog.data_dir() is None
@@ -76,15 +68,15 @@ def test_retrain_without_data_says_generate_first(qtbot, parent, db_path):
     assert dialog.start_button.isEnabled()
 
 
-def test_retrain_epochs_show_one_decimal(qtbot, parent, db_path):
-    dialog = RetrainDialog(parent, JobHost(parent), db_path)
+def test_retrain_epochs_show_one_decimal(qtbot, parent, demo_db_path):
+    dialog = RetrainDialog(parent, JobHost(parent), demo_db_path)
     qtbot.addWidget(dialog)
     assert dialog.epochs.text() == "3.0"
     assert dialog.epochs.decimals() == 1
 
 
-def test_eval_hint_sits_under_path_row(qtbot, parent, db_path):
-    dialog = EvaluateDialog(parent, JobHost(parent), db_path)
+def test_eval_hint_sits_under_path_row(qtbot, parent, demo_db_path):
+    dialog = EvaluateDialog(parent, JobHost(parent), demo_db_path)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
