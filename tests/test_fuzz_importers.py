@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from core.errors import BankcodeError, ImportFileError
 from core.importers import preview_file
 from core.store import import_directory, open_directory
+from helpers import FTS_SQL_HOSTILE_TEXT
 
 DATA = Path(__file__).resolve().parent / "data"
 FUZZ_SETTINGS = settings(
@@ -34,30 +35,7 @@ BASE_ROWS = [
     ("104100000004", "中国银行股份有限公司北京市分行"),
     ("105100000017", "中国建设银行股份有限公司北京市分行"),
 ]
-# Text that means something to FTS5 or to SQL, put into names and queries.
-HOSTILE_TEXT = [
-    '"',
-    '""',
-    "*",
-    "NEAR(",
-    "NEAR(a b, 2)",
-    " OR ",
-    "AND",
-    "NOT",
-    "'; DROP TABLE branches;--",
-    "^",
-    ":",
-    "{}",
-    "{name}",
-    "name:",
-    "%s",
-    "\\",
-    "(",
-    ")",
-    "-",
-    "+",
-    "\x00",
-]
+HOSTILE_TEXT = [*FTS_SQL_HOSTILE_TEXT, "NEAR(a b, 2)"]
 
 
 # Name text: printable ASCII, Chinese, full-width forms and spaces. A short file

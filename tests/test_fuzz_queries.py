@@ -19,6 +19,7 @@ from core.errors import InvalidQueryError
 from core.results import LookupResult
 from core.store.fts import chars_query, trigram_query
 from core.store.suggest import suggest_codes
+from helpers import FTS_SQL_HOSTILE_TEXT
 
 QUERY_SETTINGS = settings(
     max_examples=60,
@@ -26,32 +27,8 @@ QUERY_SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-HOSTILE_TEXT = [
-    '"',
-    '""',
-    "*",
-    "NEAR(",
-    "NEAR(工行 北京, 2)",
-    " OR ",
-    "AND",
-    "NOT",
-    "'; DROP TABLE branches;--",
-    "^",
-    ":",
-    "{}",
-    "{name}",
-    "name:",
-    "%s",
-    "\\",
-    "\x00",
-    "(",
-    ")",
-    "-",
-    "+",
-    "\u200b",
-    "\ufeff",
-    "\u3000",
-]
+# Besides FTS5 and SQL syntax: a zero-width space, a byte-order mark and an ideographic space.
+HOSTILE_TEXT = [*FTS_SQL_HOSTILE_TEXT, "NEAR(工行 北京, 2)", "\u200b", "\ufeff", "\u3000"]
 BANK_WORDS = ["工行", "中国银行", "北京", "新华", "支行", "农商行", "102100000021", "10210000002", "ghbjxh"]
 
 queries = st.lists(

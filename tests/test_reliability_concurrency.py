@@ -24,20 +24,9 @@ from core.errors import DatabaseError
 from core.i18n import describe_error
 from core.store import import_directory, open_directory
 from core.store.fts import trigram_query
+from helpers import write_directory_csv
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _write_directory_csv(path: Path, count: int, label: str) -> dict[str, str]:
-    rows = {
-        f"{313100000000 + index * 13:012d}": f"测试{label}农村商业银行股份有限公司第{index}支行"
-        for index in range(count)
-    }
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("行号,行名\n")
-        for code, name in rows.items():
-            handle.write(f"{code},{name}\n")
-    return rows
 
 
 def _integrity(path: Path) -> str:
@@ -54,8 +43,8 @@ def _branches(path: Path) -> dict[str, str]:
 def two_directories(tmp_path):
     """A database holding 1,000 "old" branches, and a file of 6,000 "new" ones."""
     old_file, new_file = tmp_path / "old.csv", tmp_path / "new.csv"
-    old = _write_directory_csv(old_file, 1000, "旧")
-    new = _write_directory_csv(new_file, 6000, "新")
+    old = write_directory_csv(old_file, 1000, "旧")
+    new = write_directory_csv(new_file, 6000, "新")
     path = tmp_path / "directory.sqlite"
     with open_directory(path, create_demo=False) as directory:
         import_directory(directory, old_file)

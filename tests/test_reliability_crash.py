@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from core.store import import_directory, open_directory
+from helpers import write_directory_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 180
@@ -93,18 +94,6 @@ def _run_and_kill(script: str, ready_file: Path, home: Path, *, extra_delay_s: f
 # ---- directory import --------------------------------------------------------------
 
 
-def _write_directory_csv(path: Path, count: int, label: str) -> dict[str, str]:
-    rows = {
-        f"{313100000000 + index * 13:012d}": f"测试{label}农村商业银行股份有限公司第{index}支行"
-        for index in range(count)
-    }
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("行号,行名\n")
-        for code, name in rows.items():
-            handle.write(f"{code},{name}\n")
-    return rows
-
-
 def _branches(path: Path) -> dict[str, str]:
     with sqlite3.connect(path) as conn:
         return dict(conn.execute("SELECT cnaps_code, name FROM branches"))
@@ -133,8 +122,8 @@ def _check_database(path: Path, old: dict[str, str], new: dict[str, str]) -> str
 def imported_database(tmp_path):
     """A database holding 2,000 "old" branches and a file of 12,000 "new" ones."""
     old_file, new_file = tmp_path / "old.csv", tmp_path / "new.csv"
-    old = _write_directory_csv(old_file, 2000, "旧")
-    new = _write_directory_csv(new_file, 12000, "新")
+    old = write_directory_csv(old_file, 2000, "旧")
+    new = write_directory_csv(new_file, 12000, "新")
     path = tmp_path / "directory.sqlite"
     with open_directory(path, create_demo=False) as directory:
         import_directory(directory, old_file)

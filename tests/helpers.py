@@ -1,0 +1,46 @@
+"""Plain helpers shared by several test files (fixtures live in conftest.py).
+
+Test files import this module as ``helpers``: the tests folder is no package, so
+pytest puts it on ``sys.path`` before it imports the test files in it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Text that means something to FTS5 or to SQL, put into branch names and queries.
+FTS_SQL_HOSTILE_TEXT = [
+    '"',
+    '""',
+    "*",
+    "NEAR(",
+    " OR ",
+    "AND",
+    "NOT",
+    "'; DROP TABLE branches;--",
+    "^",
+    ":",
+    "{}",
+    "{name}",
+    "name:",
+    "%s",
+    "\\",
+    "(",
+    ")",
+    "-",
+    "+",
+    "\x00",
+]
+
+
+def write_directory_csv(path: Path, count: int, label: str) -> dict[str, str]:
+    """Write a directory CSV of ``count`` made-up branches named with ``label``; return code -> name."""
+    rows = {
+        f"{313100000000 + index * 13:012d}": f"测试{label}农村商业银行股份有限公司第{index}支行"
+        for index in range(count)
+    }
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("行号,行名\n")
+        for code, name in rows.items():
+            handle.write(f"{code},{name}\n")
+    return rows
