@@ -6,7 +6,12 @@ pytest puts it on ``sys.path`` before it imports the test files in it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 # Text that means something to FTS5 or to SQL, put into branch names and queries.
 FTS_SQL_HOSTILE_TEXT = [
@@ -44,3 +49,20 @@ def write_directory_csv(path: Path, count: int, label: str) -> dict[str, str]:
         for code, name in rows.items():
             handle.write(f"{code},{name}\n")
     return rows
+
+
+def run_bankcode(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m core.cli.main ARGS`` from the checkout with BANKCODE_HOME at ``home``.
+
+    Exercises the real entry point (logging set-up, exit codes, stderr), which
+    ``CliRunner`` skips. Output is captured as text; the run times out after 120 s.
+    """
+    env = {**os.environ, "BANKCODE_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli.main", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

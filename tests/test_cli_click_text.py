@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from core import __version__
 from core.cli.main import cli
+from helpers import run_bankcode
 
-REPO = Path(__file__).resolve().parent.parent
 # Words of click's English messages; option names such as --help are removed first.
 CLICK_ENGLISH = re.compile(
     r"\b(Usage|Options|Commands|Show|message|exit|default|version|Error|Invalid|value|Try|"
@@ -46,15 +42,7 @@ def test_click_text_is_chinese(args):
 
 
 def test_usage_error_through_main(tmp_path):
-    env = {**os.environ, "BANKCODE_HOME": str(tmp_path)}
-    completed = subprocess.run(
-        [sys.executable, "-m", "core.cli.main", "query", "--top", "0", "x"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_bankcode(["query", "--top", "0", "x"], home=tmp_path)
     assert completed.returncode == 2
     assert "错误：'--top' 的取值无效：0 超出范围 1<=x<=50。" in completed.stderr
     assert "用法: bankcode query [OPTIONS] TEXT" in completed.stderr

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from core.cli.main import cli
 from core.store import open_directory
+from helpers import run_bankcode
 
 STORE_DATA = Path(__file__).resolve().parent / "data"
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_import_prints_summary(tmp_path):
@@ -54,22 +51,8 @@ def test_import_merge_into_demo(tmp_path):
 
 def test_import_fatal_exits_2(tmp_path):
     db = tmp_path / "fatal.sqlite"
-    env = {**os.environ, "BANKCODE_HOME": str(tmp_path / "home")}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "core.cli.main",
-            "import",
-            str(STORE_DATA / "import_no_code_column.csv"),
-            "--db",
-            str(db),
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    completed = run_bankcode(
+        ["import", str(STORE_DATA / "import_no_code_column.csv"), "--db", str(db)], home=tmp_path / "home"
     )
     assert completed.returncode == 2
     assert "找不到 12 位联行号所在的列" in completed.stderr

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import itertools
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from core.cli.main import cli
 from core.store import open_directory
+from helpers import run_bankcode
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CSV = REPO / "core" / "data" / "demo_branches.csv"
@@ -153,18 +151,11 @@ def test_repaired_codes_counted_not_logged(tmp_path):
     rows = _demo_rows(4)
     path = tmp_path / "excelish.csv"
     path.write_text("行号,行名\n" + "".join(f"{code}.0,{name}\n" for code, name in rows), encoding="utf-8")
-    env = {**os.environ, "BANKCODE_HOME": str(tmp_path / "home")}
-    command = [sys.executable, "-m", "core.cli.main", "import", str(path), "--db", str(tmp_path / "x.sqlite")]
+    home = tmp_path / "home"
+    command = ["import", str(path), "--db", str(tmp_path / "x.sqlite")]
 
-    quiet = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    verbose = subprocess.run(
-        [*command[:3], "-v", *command[3:], "--merge"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    quiet = run_bankcode(command, home)
+    verbose = run_bankcode(["-v", *command, "--merge"], home)
 
     assert quiet.returncode == 0, quiet.stderr
     assert "还原了 4 个被表格软件改动的联行号" in quiet.stdout
