@@ -1,7 +1,7 @@
 """Plain helpers shared by several test files (fixtures live in conftest.py).
 
-Test files import this module as ``helpers``: the tests folder is no package, so
-pytest puts it on ``sys.path`` before it imports the test files in it.
+Test files import this module as ``helpers``. tests/ has no ``__init__.py``, so
+pytest puts the folder on ``sys.path`` before it imports the test files in it.
 """
 
 from __future__ import annotations
