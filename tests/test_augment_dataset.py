@@ -268,7 +268,7 @@ def test_cli_rejects_llm_and_no_llm(tmp_path):
     model.write_bytes(b"GGUF")
     result = CliRunner().invoke(cli, ["augment", "--llm", str(model), "--no-llm"])
     assert result.exit_code != 0
-    assert "exclude each other" in result.output
+    assert "--llm 和 --no-llm 只能选一个" in result.output
 
 
 def test_cli_help_translated():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from core.cli.main import cli
@@ -16,9 +18,11 @@ def test_piped_progress_prints_lines(demo_db_template, tmp_path):
 
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    # How many quarter lines a stage shows depends on when the 0.2 s polls fall.
-    assert lines[0] == "规则变体……"
-    assert "写入文件……" in lines
+    # Stages are polled every 0.2 s, so a stage that starts and ends between two polls
+    # shows no line; which lines appear before the last one depends on the machine's load.
+    stage_line = re.compile(r"^(规则变体|写入文件)(……|：\d+/\d+)$")
+    assert lines
+    assert [line for line in lines if not stage_line.match(line)] == []
     assert lines[-1] == "写入文件：3/3"
     assert "\r" not in result.stderr
     assert "/s" not in result.stderr
