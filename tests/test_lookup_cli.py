@@ -75,3 +75,30 @@ def test_query_nothing_similar_exits_1(demo_db_template):
     assert result.exit_code == 1, result.output
     assert result.output.strip() == "没有找到相近的网点，请检查输入或换一种写法。"
     assert "匹配度" not in result.output
+
+
+def test_query_entities_from_shipped_model(demo_db_template):
+    # BANKCODE_HOME is empty in tests, so the registry falls back to the model in models/.
+    result = CliRunner().invoke(cli, ["query", "江油西山的华夏银行", "--db", str(demo_db_template), "--json"])
+    data = json.loads(result.output)
+    assert data["entity_source"] == "model"
+    assert [(entity["label"], entity["text"]) for entity in data["entities"]] == [
+        ("LOC", "江油"),
+        ("BRANCH", "西山"),
+        ("BANK", "华夏银行"),
+    ]
+
+
+def test_query_rules_only_skips_model(demo_db_template):
+    args = ["query", "江油西山的华夏银行", "--db", str(demo_db_template), "--json", "--rules-only"]
+    result = CliRunner().invoke(cli, args)
+    assert json.loads(result.output)["entity_source"] == "rules"
+
+
+def test_eval_names_entity_source(demo_db_template, tmp_path):
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text('{"query": "工行北京新华支行", "cnaps_code": "102100000021"}\n', encoding="utf-8")
+    with_model = CliRunner().invoke(cli, ["eval", str(queries), "--db", str(demo_db_template)])
+    rules = CliRunner().invoke(cli, ["eval", str(queries), "--db", str(demo_db_template), "--rules-only"])
+    assert "实体识别：模型 " in with_model.output
+    assert "实体识别：规则" in rules.output

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from core.cli.cmd_query import rules_only_option
 from core.i18n import has, tr
 
 
@@ -65,6 +66,14 @@ def format_report(report, path: Path) -> list[str]:
     return lines
 
 
+def extractor_line(engine) -> str:
+    """Name where the entities came from: the NER model and its version, or the rules."""
+    version = getattr(engine.extractor, "version", "")
+    if engine.extractor.name == "model":
+        return tr("lookup.entities_from_model", version=version)
+    return tr("lookup.entities_from_rules")
+
+
 @click.command(name="eval", help=tr("lookup.eval.help"))
 @click.argument("queries", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), help=tr("cli.db_help"))
@@ -75,11 +84,14 @@ def format_report(report, path: Path) -> list[str]:
     type=click.Path(path_type=Path, dir_okay=False),
     help=tr("lookup.eval.errors_help"),
 )
-def eval_command(queries: Path, db_path: Path | None, as_json: bool, errors_path: Path | None) -> None:
+@rules_only_option
+def eval_command(
+    queries: Path, db_path: Path | None, as_json: bool, errors_path: Path | None, rules_only: bool
+) -> None:
     from core.cli.cmd_query import open_engine
     from core.evaluate import evaluate_file, write_misses
 
-    engine = open_engine(db_path)
+    engine = open_engine(db_path, rules_only)
     report = evaluate_file(engine, queries)
     if errors_path is not None:
         write_misses(report, errors_path)
@@ -88,5 +100,6 @@ def eval_command(queries: Path, db_path: Path | None, as_json: bool, errors_path
     else:
         for line in format_report(report, queries):
             click.echo(line)
+        click.echo(extractor_line(engine))
         if errors_path is not None:
             click.echo(tr("lookup.eval.errors_written", count=len(report.misses), path=errors_path))

@@ -74,14 +74,26 @@ def format_result(result: LookupResult) -> list[str]:
     return lines
 
 
-def open_engine(db_path: Path | None):
-    """Open the directory (the user's default when ``db_path`` is None) and load the engine."""
+def open_engine(db_path: Path | None, rules_only: bool = False):
+    """Open the directory (the user's default when ``db_path`` is None) and load the engine.
+
+    The engine takes its entities from the active NER model unless ``rules_only`` is set
+    or no model loads; then the rule-based parser supplies them.
+    """
     from core.lookup.engine import LookupEngine
     from core.store import open_directory
 
     if db_path is not None and not db_path.exists():
         raise click.BadParameter(f"{db_path} does not exist", param_hint="--db")
-    return LookupEngine(open_directory(db_path))
+    extractor = None
+    if not rules_only:
+        from core.ner.runtime import load_active_model
+
+        extractor = load_active_model()
+    return LookupEngine(open_directory(db_path), extractor=extractor)
+
+
+rules_only_option = click.option("--rules-only", is_flag=True, help=tr("lookup.rules_only_help"))
 
 
 @click.command(name="query", help=tr("lookup.query.help"))
@@ -91,9 +103,12 @@ def open_engine(db_path: Path | None):
     "--top", type=click.IntRange(1, 50), default=5, show_default=True, help=tr("lookup.query.top_help")
 )
 @click.option("--json", "as_json", is_flag=True, help=tr("lookup.query.json_help"))
+@rules_only_option
 @click.pass_context
-def query_command(ctx: click.Context, text: str, db_path: Path | None, top: int, as_json: bool) -> None:
-    engine = open_engine(db_path)
+def query_command(
+    ctx: click.Context, text: str, db_path: Path | None, top: int, as_json: bool, rules_only: bool
+) -> None:
+    engine = open_engine(db_path, rules_only)
     result = engine.lookup(text, top=top)
     if as_json:
         click.echo(json.dumps(result_to_json(result), ensure_ascii=False))
