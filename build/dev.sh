@@ -54,7 +54,9 @@ case "$task" in
     demo)
         setup
         if [[ $# -eq 0 ]]; then
-            set -- "江油西山的华夏银行" "工行知春路" "中國銀行石家莊師範街支行" "建设银行(长沙左家塘支行)" "102100000030"
+            # The last text names a branch the demo directory lacks: it shows the no-answer output.
+            set -- "工行知春路" "江油的农行纪念碑支行" "中國銀行石家莊師範街支行" "建设银行(长沙左家塘支行)" \
+                "102100000030" "江油西山的华夏银行"
         fi
         for text in "$@"; do
             "$venv/bin/bankcode" query "$text" || true
