@@ -231,10 +231,15 @@ class LookupEngine:
             # instead: the model may have tagged a street ("人民路") as a bank.
             span = bank_entities[0]
             inner = self.index.banks.find(span.text) or self.index.banks.find_by_sound(span.text)
+            whole = self.index.banks.find(query) or self.index.banks.find_by_sound(query)
             if inner is not None:
                 found = (span.start + inner[0], span.start + inner[1], inner[2])
+                # The span may also stop short of a longer bank name that contains it
+                # ("开发银行" of "国家开发银行"); the longer name then sets the bounds.
+                if whole is not None and whole[0] <= found[0] and found[1] <= whole[1]:
+                    found = whole
             else:
-                found = self.index.banks.find(query) or self.index.banks.find_by_sound(query)
+                found = whole
             if found is not None:
                 start, end, ref = found
         rest = query
