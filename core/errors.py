@@ -1,8 +1,8 @@
 """Exceptions raised by core.
 
-Messages are English and name the bad value and the fix; the CLI and the GUI turn
-each class into Simplified Chinese through ``core.i18n.describe_error``, using the
-keyword arguments stored in ``params``.
+Messages are English and name the bad value and the fix. The CLI and the GUI turn
+each class into Simplified Chinese through ``core.i18n.describe_error``, which fills
+the catalogue text with the keyword arguments stored in ``params``.
 """
 
 from __future__ import annotations

@@ -30,7 +30,12 @@ def configure_logging(verbosity: int = 0, console: bool = True) -> None:
         root.addHandler(file_handler)
     if console:
         stream = logging.StreamHandler()
-        stream.setLevel(logging.ERROR if verbosity == 0 else logging.DEBUG if verbosity > 1 else logging.INFO)
+        if verbosity == 0:
+            stream.setLevel(logging.ERROR)
+        elif verbosity == 1:
+            stream.setLevel(logging.INFO)
+        else:
+            stream.setLevel(logging.DEBUG)
         stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stream)
     root._bankcode_configured = True  # type: ignore[attr-defined]
