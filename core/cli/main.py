@@ -7,6 +7,7 @@ Subcommands live one per module and are imported only when invoked, so that
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
