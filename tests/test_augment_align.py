@@ -64,6 +64,25 @@ def test_aligned_variant_labelled(aligner, huaxia, text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("农行江油支行", [("BANK", "农行"), ("BRANCH", "江油支行")]),
+        ("江油的农行支行", [("LOC", "江油"), ("BANK", "农行"), ("BRANCH", "支行")]),
+    ],
+)
+def test_branch_named_after_place_labelled(gazetteer, text, expected):
+    record = BranchRecord(
+        "103659724819", "中国农业银行股份有限公司江油市支行", "江油市", "四川省", "中国农业银行股份有限公司"
+    )
+    profile = ProfileBuilder(gazetteer).build(
+        record.cnaps_code, record.name, record.city_name, record.province_name
+    )
+    alignment = VariantAligner(known_names(gazetteer, [record])).align(text, profile.forms())
+    assert alignment.accepted, alignment.reason
+    assert [(label["label"], label["text"]) for label in alignment.labels] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     ["华厦银行西山支行", "华夏西珊", "华夏银行西西山支行", "华夏银行江油西山之行"],
 )

@@ -15,7 +15,9 @@ from core.augment.rules import GENERATORS, rule_samples
 from core.augment.samples import compose, invalid_spans, segments_of
 from core.augment.typos import TYPO_KINDS, homophones, make_typo, near_homophones, random_typo
 from core.names.gazetteer import Gazetteer, read_city_table
+from core.names.parts import UNIT_TYPES
 from core.paths import PACKAGE_DATA
+from core.text.normalize import normalize_text
 
 # Names whose shapes stress the generators: a legal suffix, a rural bank named after
 # its place, a credit union, a former name, a branch without own name, a head office,
@@ -138,6 +140,46 @@ def test_segments_round_trip():
     text, labels = compose([("华夏", "BANK"), ("的", None), ("西山", "BRANCH")])
     sample = {"text": text, "labels": labels, "cnaps_code": "1", "kind": "short", "source": "rules"}
     assert segments_of(sample) == [("华夏", "BANK"), ("的", None), ("西山", "BRANCH")]
+
+
+@pytest.mark.parametrize(
+    ("segments", "expected"),
+    [
+        (
+            [("农行", "BANK"), ("江油市", "LOC"), ("支行", "BRANCH")],
+            [("BANK", "农行"), ("BRANCH", "江油市支行")],
+        ),
+        (
+            [("工行", "BANK"), ("北京", "LOC"), ("海淀区", "LOC"), ("支行", "BRANCH")],
+            [("BANK", "工行"), ("LOC", "北京"), ("BRANCH", "海淀区支行")],
+        ),
+        # The unit is recognized in traditional characters too.
+        (
+            [("農行", "BANK"), ("公安", "LOC"), ("分理處", "BRANCH")],
+            [("BANK", "農行"), ("BRANCH", "公安分理處")],
+        ),
+        # A branch with its own name, or a place set apart by a filler, keeps its LOC.
+        ([("江油", "LOC"), ("西山支行", "BRANCH")], [("LOC", "江油"), ("BRANCH", "西山支行")]),
+        ([("江油", "LOC"), ("的", None), ("支行", "BRANCH")], [("LOC", "江油"), ("BRANCH", "支行")]),
+    ],
+)
+def test_compose_merges_place_into_unit(segments, expected):
+    text, labels = compose(segments)
+    assert [(label["label"], label["text"]) for label in labels] == expected
+    assert not invalid_spans({"text": text, "labels": labels})
+
+
+def test_no_generator_leaves_place_before_bare_unit(profiles):
+    """Every kind labels "<place><unit>" as one BRANCH, typos included."""
+    for kind in RULE_KINDS:
+        for profile in profiles:
+            rng = random.Random(branch_seed(3, profile.cnaps_code))
+            for sample in rule_samples(profile, 6, (kind,), rng):
+                for left, right in zip(sample["labels"], sample["labels"][1:], strict=False):
+                    bare_unit = normalize_text(right["text"]) in UNIT_TYPES
+                    assert not (left["label"] == "LOC" and left["end"] == right["start"] and bare_unit), (
+                        sample
+                    )
 
 
 @pytest.mark.parametrize(

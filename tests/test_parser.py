@@ -117,6 +117,18 @@ def test_spans_of_every_demo_name():
             previous_end = span.end
 
 
+def test_spans_branch_named_after_place():
+    parts = parse_official_name("中国农业发展银行扬州市邗江区支行")
+    assert [(span.label, span.text) for span in parts.spans] == [
+        ("BANK", "中国农业发展银行"),
+        ("LOC", "扬州市"),
+        ("BRANCH", "邗江区支行"),
+    ]
+    # The index still reads both places.
+    assert parts.locations == ("扬州市", "邗江区")
+    assert parts.branch == ""
+
+
 def test_remark_not_in_branch():
     parts = parse_official_name("中国建设银行股份有限公司长沙天心支行（不对外）")
     assert parts.spans[-1].text == "天心支行"
@@ -201,8 +213,10 @@ def test_parse_places_fit_context(name, province):
         ("梧州新兴三路", [("LOC", "梧州"), ("BRANCH", "新兴三路")]),
         ("连山支行", [("BRANCH", "连山支行")]),
         ("东山支行", [("BRANCH", "东山支行")]),
-        ("工行苍溪县支行", [("BANK", "工行"), ("LOC", "苍溪县"), ("BRANCH", "支行")]),
-        ("北京银行南京分行", [("BANK", "北京银行"), ("LOC", "南京"), ("BRANCH", "分行")]),
+        # A unit type right after a place: the branch is named after the place.
+        ("工行苍溪县支行", [("BANK", "工行"), ("BRANCH", "苍溪县支行")]),
+        ("北京银行南京分行", [("BANK", "北京银行"), ("BRANCH", "南京分行")]),
+        ("工行北京市海淀区支行", [("BANK", "工行"), ("LOC", "北京市"), ("BRANCH", "海淀区支行")]),
     ],
 )
 def test_rule_extractor_place_context(query, expected):

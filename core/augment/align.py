@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from core.augment.charforms import fold
-from core.augment.samples import Label
+from core.augment.samples import Label, merge_places_into_units
 from core.augment.typos import MEANINGFUL_CHARS, homophones, near_homophones, similar_shapes
 
 # Words that may stand between mentions without naming anything.
@@ -109,7 +109,7 @@ class VariantAligner:
         if label_counts["BRANCH"] > 1 or label_counts["BANK"] > 1:
             return Alignment(stripped, reason=REJECT_REPEATED)
 
-        labels = tuple(
+        found: list[Label] = [
             {
                 "start": match.start,
                 "end": match.end,
@@ -117,7 +117,8 @@ class VariantAligner:
                 "text": stripped[match.start : match.end],
             }
             for match in sorted(matches, key=lambda item: item.start)
-        )
+        ]
+        labels = tuple(merge_places_into_units(stripped, found))
         return Alignment(stripped, labels=labels, typo=any(match.typo for match in matches))
 
     def _own_matches(self, folded: str, forms: BranchForms) -> list[_Match]:

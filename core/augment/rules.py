@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from core.augment.charforms import fullwidth_segments, traditional_segments
 from core.augment.profile import BranchProfile
-from core.augment.samples import Sample, Segment, compose
+from core.augment.samples import Sample, Segment, compose, recompose
 from core.augment.typos import random_typo
 
 Generator = Callable[[BranchProfile, random.Random], list[Segment] | None]
@@ -138,7 +138,9 @@ def typo(profile: BranchProfile, rng: random.Random) -> list[Segment] | None:
     base = rng.choice((short, colloquial, incomplete, official))(profile, rng)
     if not base:
         return None
-    segments = list(base)
+    # Labels settle before the typo, or "潜江分行" mistyped as "潜江分辛" would keep
+    # 潜江 as a place while the correct spelling makes it part of the branch.
+    segments = recompose(base)
     indexes = _typo_order(segments, rng)
     for index in indexes:
         piece, label = segments[index]

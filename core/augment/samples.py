@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
+from core.names.parts import UNIT_TYPES
 from core.results import ENTITY_LABELS
+from core.text.normalize import normalize_text
 
 
 class Label(TypedDict):
@@ -40,7 +42,11 @@ Segment = tuple[str, str | None]
 
 
 def compose(segments: Iterable[Segment]) -> tuple[str, list[Label]]:
-    """Join segments into one text and the labels of its labelled, non-empty segments."""
+    """Join segments into one text and the labels of its labelled, non-empty segments.
+
+    A place directly followed by a bare unit type becomes part of the BRANCH label
+    (see ``merge_places_into_units``).
+    """
     parts: list[str] = []
     labels: list[Label] = []
     offset = 0
@@ -51,7 +57,38 @@ def compose(segments: Iterable[Segment]) -> tuple[str, list[Label]]:
             labels.append({"start": offset, "end": offset + len(piece), "label": label, "text": piece})
         parts.append(piece)
         offset += len(piece)
-    return "".join(parts), labels
+    text = "".join(parts)
+    return text, merge_places_into_units(text, labels)
+
+
+def merge_places_into_units(text: str, labels: Sequence[Label]) -> list[Label]:
+    """Label a place directly followed by a bare unit type as one BRANCH ("江油市" + "支行").
+
+    A branch named after its place has no other name, so ``core.names.parts`` labels
+    the place and the unit together. The unit is recognized after normalization, so
+    "分理處" and "支行 " count as well.
+    """
+    ordered = sorted(labels, key=lambda item: item["start"])
+    merged: list[Label] = []
+    for label in ordered:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous["label"] == "LOC"
+            and label["label"] == "BRANCH"
+            and previous["end"] == label["start"]
+            and normalize_text(label["text"]) in UNIT_TYPES
+        ):
+            start = previous["start"]
+            merged[-1] = {
+                "start": start,
+                "end": label["end"],
+                "label": "BRANCH",
+                "text": text[start : label["end"]],
+            }
+            continue
+        merged.append(label)
+    return merged
 
 
 def make_sample(segments: Iterable[Segment], cnaps_code: str, kind: str, source: str = "rules") -> Sample:
@@ -61,10 +98,18 @@ def make_sample(segments: Iterable[Segment], cnaps_code: str, kind: str, source:
 
 def segments_of(sample: Sample) -> list[Segment]:
     """Split a sample back into segments, so a transformation can act on each piece."""
-    text = sample["text"]
+    return _split(sample["text"], sample["labels"])
+
+
+def recompose(segments: Iterable[Segment]) -> list[Segment]:
+    """Return ``segments`` relabelled as ``compose`` labels them, ready for a transformation."""
+    return _split(*compose(segments))
+
+
+def _split(text: str, labels: Sequence[Label]) -> list[Segment]:
     segments: list[Segment] = []
     position = 0
-    for label in sorted(sample["labels"], key=lambda item: item["start"]):
+    for label in sorted(labels, key=lambda item: item["start"]):
         if label["start"] > position:
             segments.append((text[position : label["start"]], None))
         segments.append((text[label["start"] : label["end"]], label["label"]))

@@ -269,9 +269,9 @@ class RuleExtractor:
             position = 0
             places = find_places(segment, self.gazetteer, provinces, local)
             last = places[-1] if places else None
-            if last and segment[last[1] :] in UNIT_TYPES and self.gazetteer.is_bare_county(last[2]):
-                # "连山支行" names the 连山 branch, as the parser reads official names:
-                # a bare unit type is no branch name. Lookup still reads 连山 as a place.
+            if last and segment[last[1] :] in UNIT_TYPES:
+                # "江油支行" names the 江油 branch, as the parser labels official names:
+                # a bare unit type is no branch name. Lookup still reads 江油 as a place.
                 places.pop()
             for place_start, place_end, form in places:
                 entities.append(Entity("LOC", start + place_start, start + place_end, form))

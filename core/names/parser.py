@@ -92,8 +92,13 @@ def parse_official_name(name: str, gazetteer: Gazetteer | None = None, province:
             unit = candidate
             break
     branch = name[position : end - len(unit)]
-    if position < end:
-        spans.append(Entity("BRANCH", position, end, name[position:end]))
+    branch_start = position
+    if not branch and unit and spans and spans[-1].label == "LOC" and spans[-1].end == position:
+        # A unit type right after a place names the branch after that place
+        # ("江油市支行"): the place stays in ``locations`` but is labelled BRANCH.
+        branch_start = spans.pop().start
+    if branch_start < end:
+        spans.append(Entity("BRANCH", branch_start, end, name[branch_start:end]))
 
     return NameParts(
         name=name,

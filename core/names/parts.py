@@ -7,6 +7,10 @@ Span conventions, shared by the parser, the training data and the NER model:
 * LOC covers each place name with its administrative suffix when written:
   "北京", "江油市", "海淀区". A place inside the branch's own name ("北京路") is not LOC.
 * BRANCH covers the branch's own name with its unit type: "新华支行", "西山", "城区营业部".
+  A branch named after a place has no name besides that place, so the place directly
+  before a unit type belongs to BRANCH: "江油市支行", "南京分行", while "北京" stays
+  LOC in "北京新华支行". The model cannot tell from the characters alone which words
+  the gazetteer lists as counties, so one rule for every place keeps its labels learnable.
 """
 
 from __future__ import annotations
