@@ -96,6 +96,7 @@ def print_scores_by_kind(model, path: Path) -> None:
     """Print entity F1 per ``kind`` of query (official, typo, ...) when the data records one."""
     from collections import defaultdict
 
+    from core.ner.dataset import normalized_example
     from core.ner.metrics import score_entities
     from core.results import Entity
 
@@ -106,11 +107,19 @@ def print_scores_by_kind(model, path: Path) -> None:
                 record = json.loads(line)
                 by_kind[record.get("kind") or "unknown"].append(record)
     for kind, records in sorted(by_kind.items()):
-        texts = [record["text"] for record in records]
-        gold = [
-            [Entity(item["label"], item["start"], item["end"], item["text"]) for item in record["labels"]]
+        # Scored on normalized text, like the whole split above.
+        examples = [
+            normalized_example(
+                record["text"],
+                [
+                    Entity(label["label"], label["start"], label["end"], label["text"])
+                    for label in record["labels"]
+                ],
+            )
             for record in records
         ]
+        texts = [example.text for example in examples]
+        gold = [example.entities for example in examples]
         metrics = score_entities(texts, gold, model.extract_batch(texts))
         print(f"  kind {kind:<14} F1 {metrics.f1:.4f} ({len(records):,} queries)")
 

@@ -6,6 +6,7 @@ import pytest
 
 from core.errors import ModelError, TrainingError
 from core.ner.config import TrainConfig, load_config
+from core.ner.dataset import normalized_example
 from core.ner.labels import TAGS, entities_from_tags, tags_from_entities
 from core.ner.vocab import SPECIAL_TOKENS, CharVocab
 from core.results import Entity
@@ -72,6 +73,26 @@ def test_tags_from_entities():
 )
 def test_entities_from_tags(text, tags, expected):
     assert entities_from_tags(text, tags) == expected
+
+
+def test_normalized_example_moves_spans():
+    text = "中國銀行（石家莊 師範街支行）"
+    entities = [
+        Entity("BANK", 0, 4, "中國銀行"),
+        Entity("LOC", 5, 8, "石家莊"),
+        Entity("BRANCH", 9, 14, "師範街支行"),
+        Entity("BRANCH", 14, 15, "）"),
+    ]
+    example = normalized_example(text, entities)
+    assert example.text == "中国银行石家庄师范街支行"
+    # The bracket-only span has no character left, so it is dropped.
+    assert [(entity.label, entity.text) for entity in example.entities] == [
+        ("BANK", "中国银行"),
+        ("LOC", "石家庄"),
+        ("BRANCH", "师范街支行"),
+    ]
+    for entity in example.entities:
+        assert example.text[entity.start : entity.end] == entity.text
 
 
 def test_vocab_encode_maps_unknown_and_truncates():

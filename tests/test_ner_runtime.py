@@ -30,6 +30,18 @@ def test_extract_returns_consistent_spans(ner_tiny_model, ner_data_dir):
             assert entity.text.strip() == entity.text
 
 
+def test_extract_spans_index_raw_text(ner_tiny_model):
+    """The model reads normalized text but returns spans of the text it was given."""
+    text = "中國工商銀行（北京 新華支行）"
+    entities = ner_tiny_model.extract(text)
+    assert entities
+    for entity in entities:
+        assert entity.text == text[entity.start : entity.end]
+    # Both spellings normalize to the same characters, so the model tags them alike.
+    simplified = ner_tiny_model.extract("中国工商银行北京新华支行")
+    assert [entity.label for entity in entities] == [entity.label for entity in simplified]
+
+
 def test_extract_batch_matches_single_extraction(ner_tiny_model):
     texts = ["中国工商银行股份有限公司北京新华支行", "", "北京新华的工行", "工行"]
     batch = ner_tiny_model.extract_batch(texts)

@@ -25,7 +25,7 @@ from core.augment.rules import rule_samples
 from core.augment.samples import Sample
 from core.errors import InvalidQueryError
 from core.names.gazetteer import Gazetteer, read_city_table
-from core.ner.dataset import Example
+from core.ner.dataset import Example, normalized_example
 from core.ner.metrics import evaluate_extractor
 from core.results import Entity
 
@@ -128,4 +128,4 @@ def _example(sample: Sample) -> Example:
         Entity(label["label"], label["start"], label["end"], label["text"])
         for label in sorted(sample["labels"], key=lambda label: label["start"])
     )
-    return Example(sample["text"], entities)
+    return normalized_example(sample["text"], entities)

@@ -2,18 +2,23 @@
 
 Each line is ``{"text", "labels": [{"start", "end", "label", "text"}], ...}`` with exact
 character spans; other keys (``cnaps_code``, ``kind``, ``source``) are ignored here.
+Examples hold the normalized text (``core.text.normalize``), which is what the lookup
+engine gives the model at run time: simplified characters, no punctuation or spaces.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.errors import DatasetError
 from core.results import ENTITY_LABELS, Entity
+from core.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -73,4 +78,21 @@ def _parse_line(record: dict[str, Any]) -> Example:
         if "text" in label and label["text"] != text[start:end]:
             raise ValueError(f"span {start}:{end} is {text[start:end]!r}, not {label['text']!r}")
         entities.append(Entity(name, start, end, text[start:end]))
-    return Example(text, tuple(sorted(entities, key=lambda entity: entity.start)))
+    return normalized_example(text, entities)
+
+
+def normalized_example(text: str, entities: Iterable[Entity]) -> Example:
+    """Return the example of ``text`` normalized, each entity moved onto the normalized text.
+
+    An entity made only of dropped characters (a bracket, a space) disappears.
+    """
+    normalized = normalize(text)
+    offsets = normalized.offsets
+    moved = []
+    for entity in entities:
+        # Offsets never decrease, so the kept characters of a span are one run.
+        start = bisect.bisect_left(offsets, entity.start)
+        end = bisect.bisect_left(offsets, entity.end)
+        if start < end:
+            moved.append(Entity(entity.label, start, end, normalized.text[start:end]))
+    return Example(normalized.text, tuple(sorted(moved, key=lambda entity: entity.start)))

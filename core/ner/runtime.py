@@ -20,6 +20,7 @@ from core.ner.labels import entities_from_tags
 from core.ner.registry import default_registry
 from core.ner.vocab import CharVocab
 from core.results import Entity
+from core.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -96,15 +97,23 @@ class NerModel:
         return self.extract_batch([text])[0]
 
     def extract_batch(self, texts: list[str]) -> list[list[Entity]]:
-        """Tag each text; characters past ``max_length - 2`` are never part of an entity."""
+        """Tag each text; characters past ``max_length - 2`` are never part of an entity.
+
+        The model reads each text normalized, as it was trained (``core.text.normalize``),
+        and the entities come back as spans of the text given.
+        """
         results: list[list[Entity]] = [[] for _ in texts]
-        indices = [index for index, text in enumerate(texts) if text]
+        normalized = [normalize(text) for text in texts]
+        indices = [index for index, item in enumerate(normalized) if item.text]
         if not indices:
             return results
-        logits = self.token_logits([texts[index] for index in indices])
+        logits = self.token_logits([normalized[index].text for index in indices])
         for index, text_logits in zip(indices, logits, strict=True):
             tags = [self.tags[tag_id] for tag_id in text_logits.argmax(axis=-1)]
-            results[index] = entities_from_tags(texts[index], tags)
+            text = texts[index]
+            for entity in entities_from_tags(normalized[index].text, tags):
+                start, end = normalized[index].span_to_original(entity.start, entity.end)
+                results[index].append(Entity(entity.label, start, end, text[start:end]))
         return results
 
     def token_logits(self, texts: Sequence[str]) -> list[np.ndarray]:
