@@ -2,12 +2,13 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from core.errors import ModelError, TrainingError
 from core.ner.config import TrainConfig, load_config
 from core.ner.dataset import normalized_example
-from core.ner.labels import TAGS, entities_from_tags, tags_from_entities
+from core.ner.labels import TAG_TO_ID, TAGS, decode_tags, entities_from_tags, tags_from_entities
 from core.ner.vocab import SPECIAL_TOKENS, CharVocab
 from core.results import Entity
 
@@ -93,6 +94,36 @@ def test_normalized_example_moves_spans():
     ]
     for entity in example.entities:
         assert example.text[entity.start : entity.end] == entity.text
+
+
+def _scores(*rows: dict[str, float]) -> np.ndarray:
+    """Tag scores per character: the named tags get their value, every other tag 0."""
+    logits = np.zeros((len(rows), len(TAGS)))
+    for position, row in enumerate(rows):
+        for tag, value in row.items():
+            logits[position, TAG_TO_ID[tag]] = value
+    return logits
+
+
+def test_decode_tags_keeps_valid_argmax():
+    logits = _scores({"B-BANK": 5}, {"I-BANK": 5}, {"O": 5}, {"B-BRANCH": 5}, {"I-BRANCH": 5})
+    assert decode_tags(logits) == ["B-BANK", "I-BANK", "O", "B-BRANCH", "I-BRANCH"]
+
+
+def test_decode_tags_never_opens_with_inside_tag():
+    # The argmax would start with I-LOC; the second-best first tag that fits is B-LOC.
+    logits = _scores({"I-LOC": 6, "B-LOC": 5}, {"I-LOC": 6})
+    assert decode_tags(logits) == ["B-LOC", "I-LOC"]
+
+
+def test_decode_tags_keeps_one_span_across_a_doubtful_character():
+    # Argmax reads B-BRANCH I-LOC I-BRANCH, which repair would split in three spans.
+    logits = _scores({"B-BRANCH": 6}, {"I-LOC": 3, "I-BRANCH": 2.5}, {"I-BRANCH": 6})
+    assert decode_tags(logits) == ["B-BRANCH", "I-BRANCH", "I-BRANCH"]
+
+
+def test_decode_tags_empty():
+    assert decode_tags(np.zeros((0, len(TAGS)))) == []
 
 
 def test_vocab_encode_maps_unknown_and_truncates():

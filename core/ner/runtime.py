@@ -16,7 +16,7 @@ import ctranslate2
 import numpy as np
 
 from core.errors import BankcodeError, ModelError
-from core.ner.labels import entities_from_tags
+from core.ner.labels import TAGS, decode_tags, entities_from_tags
 from core.ner.registry import default_registry
 from core.ner.vocab import CharVocab
 from core.results import Entity
@@ -70,6 +70,11 @@ class NerModel:
         self.version: str = str(config.get("version", self.path.name))
         model_length = int(config["max_length"])
         self.max_length = min(self.options.max_length or model_length, model_length)
+        if self.tags != list(TAGS):
+            raise ModelError(
+                f"NER model {self.path}: labels.json lists the tags {self.tags}, but this version "
+                f"decodes {list(TAGS)}; train the model again"
+            )
         if self._weight.shape[1] != len(self.tags):
             raise ModelError(
                 f"NER model {self.path}: head.npz has {self._weight.shape[1]} outputs "
@@ -109,7 +114,7 @@ class NerModel:
             return results
         logits = self.token_logits([normalized[index].text for index in indices])
         for index, text_logits in zip(indices, logits, strict=True):
-            tags = [self.tags[tag_id] for tag_id in text_logits.argmax(axis=-1)]
+            tags = decode_tags(text_logits)
             text = texts[index]
             for entity in entities_from_tags(normalized[index].text, tags):
                 start, end = normalized[index].span_to_original(entity.start, entity.end)

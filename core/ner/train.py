@@ -21,7 +21,7 @@ from core.errors import TrainingError
 from core.jobs import Progress
 from core.ner.config import TrainConfig
 from core.ner.dataset import Example
-from core.ner.labels import TAG_TO_ID, TAGS, entities_from_tags, tags_from_entities
+from core.ner.labels import TAG_TO_ID, TAGS, decode_tags, entities_from_tags, tags_from_entities
 from core.ner.metrics import EntityMetrics, score_entities
 from core.ner.vocab import CharVocab
 
@@ -173,9 +173,9 @@ def evaluate_torch_model(
             input_ids, attention_mask, _ = _collate(
                 [_encode(example, vocab, max_length) for example in chunk], vocab.pad_id
             )
-            tag_ids = model(input_ids=input_ids, attention_mask=attention_mask).logits.argmax(-1).tolist()
-            for example, row in zip(chunk, tag_ids, strict=True):
-                tags = [TAGS[tag_id] for tag_id in row[1 : 1 + min(len(example.text), max_length - 2)]]
+            logits = model(input_ids=input_ids, attention_mask=attention_mask).logits.numpy()
+            for example, row in zip(chunk, logits, strict=True):
+                tags = decode_tags(row[1 : 1 + min(len(example.text), max_length - 2)])
                 predicted.append(entities_from_tags(example.text, tags))
     return score_entities(
         [example.text for example in examples], [example.entities for example in examples], predicted
