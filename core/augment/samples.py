@@ -65,8 +65,8 @@ def merge_places_into_units(text: str, labels: Sequence[Label]) -> list[Label]:
     """Label a place directly followed by a bare unit type as one BRANCH ("江油市" + "支行").
 
     A branch named after its place has no other name, so ``core.names.parts`` labels
-    the place and the unit together. The unit is recognized after normalization, so
-    "分理處" and "支行 " count as well.
+    the place and the unit together. Both are compared as the model reads them, after
+    normalization: "分理處" is a unit, and "蔚县 支行" is adjacent because the space goes.
     """
     ordered = sorted(labels, key=lambda item: item["start"])
     merged: list[Label] = []
@@ -76,7 +76,7 @@ def merge_places_into_units(text: str, labels: Sequence[Label]) -> list[Label]:
             previous is not None
             and previous["label"] == "LOC"
             and label["label"] == "BRANCH"
-            and previous["end"] == label["start"]
+            and not normalize_text(text[previous["end"] : label["start"]])
             and normalize_text(label["text"]) in UNIT_TYPES
         ):
             start = previous["start"]
