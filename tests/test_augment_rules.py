@@ -129,6 +129,20 @@ def test_regional_wordings(profiles):
     assert "华夏" in by_code["304659000016"].bank_short
 
 
+def test_colloquial_rural_branch_with_generic_word(profiles):
+    """Some colloquial variants of a rural branch pair its own name with 农商行 or the like."""
+    rural = next(profile for profile in profiles if profile.cnaps_code == "314306100010")
+    found = []
+    for seed in range(60):
+        segments = GENERATORS["colloquial"](rural, random.Random(seed))
+        labelled = [(label, piece) for piece, label in segments if label is not None]
+        if labelled[0] == ("BRANCH", "江海") and labelled[-1][1] in rural.bank_generic:
+            found.append(labelled)
+    assert found
+    assert all(len(labelled) == 2 and labelled[-1][0] == "BANK" for labelled in found)
+    assert all(labelled[-1][1] not in UNIT_TYPES for labelled in found)
+
+
 def test_profile_forms_cover_parts(profiles):
     forms = profiles[0].forms()
     assert forms.bank == ("华夏", "华夏银行", "华夏银行股份有限公司")

@@ -6,7 +6,8 @@ without a branch name). Kinds:
 
 * ``official``: the official name as the directory writes it.
 * ``short``: bank short names, the legal suffix or the unit type dropped, brackets.
-* ``colloquial``: the place first, filler words ("江油西山的华夏银行", "西山那个华夏").
+* ``colloquial``: the place first, filler words ("江油西山的华夏银行", "西山那个华夏"),
+  a rural branch with a word for its kind of bank ("孙集农商行").
 * ``incomplete``: no city, no bank, or the branch alone.
 * ``regional``: 信用社/农信社/农商行 for rural banks, 邮政 for the postal bank, former names.
 * ``typo``: one homophone, near-homophone, similar-shape, dropped or doubled character.
@@ -23,6 +24,7 @@ from core.augment.charforms import fullwidth_segments, traditional_segments
 from core.augment.profile import BranchProfile
 from core.augment.samples import Sample, Segment, compose, recompose
 from core.augment.typos import random_typo
+from core.names.parts import UNIT_TYPES
 
 Generator = Callable[[BranchProfile, random.Random], list[Segment] | None]
 
@@ -87,6 +89,12 @@ def colloquial(profile: BranchProfile, rng: random.Random) -> list[Segment] | No
         if not places:
             return None
         return [*places, (rng.choice(("的", "")), None), (bank, "BANK"), (branch, "BRANCH")]
+    # A rural bank's branch by its own name and a word for the kind of bank ("孙集农商行"):
+    # the branch name already says where it is, so clerks drop the bank's place.
+    generic = [word for word in profile.bank_generic if word not in UNIT_TYPES]
+    if generic and len(profile.branch_bare) >= 2 and rng.random() < 0.3:
+        filler = rng.choice(("", "", "的", "这个"))
+        return [(profile.branch_bare, "BRANCH"), (filler, None), (rng.choice(generic), "BANK")]
     template = rng.randrange(6)
     if template == 0 and places:
         return [*places, (branch, "BRANCH"), ("的", None), (bank, "BANK")]
