@@ -96,9 +96,8 @@ def print_scores_by_kind(model, path: Path) -> None:
     """Print entity F1 per ``kind`` of query (official, typo, ...) when the data records one."""
     from collections import defaultdict
 
-    from core.ner.dataset import normalized_example
+    from core.ner.dataset import example_from_record
     from core.ner.metrics import score_entities
-    from core.results import Entity
 
     by_kind: dict[str, list[dict]] = defaultdict(list)
     with path.open(encoding="utf-8") as handle:
@@ -108,16 +107,7 @@ def print_scores_by_kind(model, path: Path) -> None:
                 by_kind[record.get("kind") or "unknown"].append(record)
     for kind, records in sorted(by_kind.items()):
         # Scored on normalized text, like the whole split above.
-        examples = [
-            normalized_example(
-                record["text"],
-                [
-                    Entity(label["label"], label["start"], label["end"], label["text"])
-                    for label in record["labels"]
-                ],
-            )
-            for record in records
-        ]
+        examples = [example_from_record(record) for record in records]
         texts = [example.text for example in examples]
         gold = [example.entities for example in examples]
         metrics = score_entities(texts, gold, model.extract_batch(texts))

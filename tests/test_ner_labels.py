@@ -111,12 +111,12 @@ def test_decode_tags_keeps_valid_argmax():
 
 
 def test_decode_tags_never_opens_with_inside_tag():
-    # The argmax would start with I-LOC; the second-best first tag that fits is B-LOC.
+    # The argmax would start with I-LOC. The best first tag that fits is B-LOC.
     logits = _scores({"I-LOC": 6, "B-LOC": 5}, {"I-LOC": 6})
     assert decode_tags(logits) == ["B-LOC", "I-LOC"]
 
 
-def test_decode_tags_keeps_one_span_across_a_doubtful_character():
+def test_decode_tags_doubtful_middle_character():
     # Argmax reads B-BRANCH I-LOC I-BRANCH, which repair would split in three spans.
     logits = _scores({"B-BRANCH": 6}, {"I-LOC": 3, "I-BRANCH": 2.5}, {"I-BRANCH": 6})
     assert decode_tags(logits) == ["B-BRANCH", "I-BRANCH", "I-BRANCH"]

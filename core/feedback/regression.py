@@ -25,9 +25,8 @@ from core.augment.rules import rule_samples
 from core.augment.samples import Sample
 from core.errors import InvalidQueryError
 from core.names.gazetteer import Gazetteer, read_city_table
-from core.ner.dataset import Example, normalized_example
+from core.ner.dataset import example_from_record
 from core.ner.metrics import evaluate_extractor
-from core.results import Entity
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def evaluate_round(
     ``engine`` is a ``LookupEngine`` over the directory; its extractor and aliases are
     swapped for the duration and restored afterwards. ``corrected`` lists (query, code).
     """
-    examples = [_example(sample) for sample in regression]
+    examples = [example_from_record(sample) for sample in regression]
     entity_f1 = evaluate_extractor(extractor, examples).f1 if examples else 0.0
     saved_extractor, saved_aliases = engine.extractor, engine.aliases
     engine.extractor, engine.aliases = extractor, {}
@@ -121,11 +120,3 @@ def _top1(engine: Any, pairs: list[tuple[str, str]]) -> float:
         if result.candidates and result.candidates[0].cnaps_code == code:
             right += 1
     return right / len(pairs)
-
-
-def _example(sample: Sample) -> Example:
-    entities = tuple(
-        Entity(label["label"], label["start"], label["end"], label["text"])
-        for label in sorted(sample["labels"], key=lambda label: label["start"])
-    )
-    return normalized_example(sample["text"], entities)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ def read_split(data_dir: Path, split: str) -> list[Example]:
             if not line.strip():
                 continue
             try:
-                examples.append(_parse_line(json.loads(line)))
+                examples.append(example_from_record(json.loads(line)))
             except (ValueError, KeyError, TypeError) as error:
                 raise DatasetError(f"{path} line {number} is malformed: {error}") from error
     if not examples:
@@ -64,7 +64,8 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
         raise DatasetError(f"manifest {path} cannot be read: {error}") from error
 
 
-def _parse_line(record: dict[str, Any]) -> Example:
+def example_from_record(record: Mapping[str, Any]) -> Example:
+    """Build the normalized example of one sample record; raise ``ValueError`` on an invalid one."""
     text = record["text"]
     if not isinstance(text, str) or not text:
         raise ValueError("'text' must be a non-empty string")
